@@ -1,0 +1,57 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_ENV := FENGQIAO_DATA_DIR=$(CURDIR)/var
+
+.PHONY: demo test install install-dev lint typecheck pytest serve messages clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Stamps make a second `make demo` skip the installs when nothing changed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Translations: .po and the compiled .mo are committed, so installing needs no gettext tools.
+# After changing user-facing strings: `make messages` (needs Debian's gettext), then translate.
+messages: $(VENV)/.installed
+	cd src/fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings ../../$(BIN)/django-admin makemessages -l en -l zh_Hans --no-obsolete
+	cd src/fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings ../../$(BIN)/django-admin compilemessages -l en -l zh_Hans
+
+install: $(VENV)/.installed node_modules/.installed
+install-dev: $(VENV)/.installed-dev node_modules/.installed
+
+demo: install
+	$(DEMO_ENV) $(BIN)/fengqiao demo
+
+serve: install
+	$(DEMO_ENV) $(BIN)/fengqiao serve
+
+lint: install-dev
+	$(BIN)/ruff check src
+	$(BIN)/ruff format --check src
+
+typecheck: install-dev
+	$(BIN)/mypy src/fengqiao/core src/fengqiao/*/services.py src/fengqiao/*/queries.py
+
+pytest: install-dev
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: install-dev
+	$(BIN)/fengqiao bench
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,156 @@
+"""The center's organisation (中心组织): departments, windows, function rooms and the duty roster."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fengqiao.core.models import TimeStampedModel
+from fengqiao.core.scoping import ScopedQuerySet
+
+
+class DepartmentQuerySet(ScopedQuerySet["Department"]):
+    """Center staff see the departments of their area; an officer sees only their own department."""
+
+    region_path_lookup = "region__path"
+    department_lookup = "id"
+
+    def visible_to(self, user):  # type: ignore[no-untyped-def]
+        from fengqiao.accounts.models import Role
+        from fengqiao.core.scoping import scope_of
+
+        scope = scope_of(user)
+        if not scope.everything and getattr(user, "role", None) == Role.DEPARTMENT_OFFICER:
+            return self.filter(id__in=scope.department_ids)
+        return super().visible_to(user)
+
+
+class Department(TimeStampedModel):
+    """A station or department that handles cases (站所 / 部门)."""
+
+    class Kind(models.TextChoices):
+        CENTER = "center", _("Governance center")
+        POLICE = "police", _("Police station")
+        JUDICIAL = "judicial", _("Judicial office")
+        PETITION = "petition", _("Petition office")
+        EMERGENCY = "emergency", _("Emergency management")
+        ENVIRONMENT = "environment", _("Environmental protection")
+        EDUCATION = "education", _("Education")
+        MARKET = "market", _("Market regulation")
+        VILLAGE_COMMITTEE = "village_committee", _("Village committee")
+        OTHER = "other", _("Other")
+
+    class Stationing(models.TextChoices):
+        PERMANENT = "permanent", _("Permanent (常驻)")
+        ROTATING = "rotating", _("Rotating (轮驻)")
+        ON_CALL = "on_call", _("On call (随叫随驻)")
+
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    stationing = models.CharField(
+        _("stationing"), max_length=12, choices=Stationing.choices, default=Stationing.ON_CALL
+    )
+    in_hall = models.BooleanField(_("stationed in the hall"), default=False)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("area served"),
+        on_delete=models.PROTECT,
+        related_name="departments",
+    )
+    contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["region__path", "kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="department_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CenterScopedQuerySet(ScopedQuerySet[models.Model]):
+    region_path_lookup = "town__path"
+
+
+class Window(TimeStampedModel):
+    """A permanent reception window in the hall (窗口)."""
+
+    town = models.ForeignKey("regions.Region", verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=60)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="windows"
+    )
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("window")
+        verbose_name_plural = _("windows")
+        ordering = ["town", "number"]
+        constraints = [models.UniqueConstraint(fields=["town", "number"], name="window_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class Room(TimeStampedModel):
+    """A function room of the center (功能室), such as the mediation room."""
+
+    class Purpose(models.TextChoices):
+        MEDIATION = "mediation", _("Dispute mediation")
+        LEGAL_AID = "legal_aid", _("Legal aid")
+        COUNSELLING = "counselling", _("Psychological counselling")
+        ANTI_CULT = "anti_cult", _("Anti-cult")
+        ANTI_DRUG = "anti_drug", _("Anti-drug")
+        WATCH = "watch", _("Mass prevention and control")
+        RAILWAY = "railway", _("Railway protection")
+        DELIBERATION = "deliberation", _("Consultation and deliberation")
+        VIDEO = "video", _("Video surveillance")
+        RECEPTION = "reception", _("Leader reception")
+        ARCHIVE = "archive", _("Archives")
+        OTHER = "other", _("Other")
+
+    town = models.ForeignKey("regions.Region", verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("function room")
+        verbose_name_plural = _("function rooms")
+        ordering = ["town", "name"]
+        constraints = [models.UniqueConstraint(fields=["town", "name"], name="room_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DutyShift(TimeStampedModel):
+    """The section-level leader on duty at the center for one day (科级领导坐班)."""
+
+    town = models.ForeignKey("regions.Region", verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("leader on duty"), on_delete=models.PROTECT, related_name="duty_shifts"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty roster")
+        ordering = ["town", "date"]
+        constraints = [models.UniqueConstraint(fields=["town", "date"], name="duty_one_leader_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.leader}"

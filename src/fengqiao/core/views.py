@@ -1,0 +1,59 @@
+"""Shell pages: the home page of each role, the health endpoint and the auditors' trail."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from fengqiao import __version__
+from fengqiao.accounts.models import GRID_ROLES, Role
+from fengqiao.core.models import AuditEvent
+from fengqiao.core.queries import home_context
+
+HOME_TEMPLATES = {
+    Role.CLERK: "core/home_center.html",
+    Role.DUTY_LEADER: "core/home_center.html",
+    Role.TOWN_LEADER: "core/home_leader.html",
+    Role.DEPARTMENT_OFFICER: "core/home_department.html",
+    Role.MEDIATOR: "core/home_center.html",
+    Role.AUDITOR: "core/home_auditor.html",
+    Role.ADMINISTRATOR: "core/home_center.html",
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    template = "core/home_grid.html" if user.role in GRID_ROLES else HOME_TEMPLATES.get(user.role, "core/home_center.html")
+    return render(request, template, home_context(user))
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "unhealthy"
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "version": __version__})
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.visible_to(request.user)
+    if request.user.role != Role.AUDITOR:
+        raise PermissionDenied
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events.select_related(None), 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"page": page, "action": action})
