@@ -1,9 +1,9 @@
 """The `fengqiao` console command: Django management, plus `demo`, `serve` and `worker`.
 
-    fengqiao demo      migrate, load the demo town (idempotent), print the logins, serve
-    fengqiao serve     serve with gunicorn on FENGQIAO_BIND (default 127.0.0.1:8000)
-    fengqiao worker    run the background task worker (production, TASK_BACKEND=database)
-    fengqiao <cmd>     any Django management command (migrate, createsuperuser, checkclocks ...)
+fengqiao demo      migrate, load the demo town (idempotent), print the logins, serve
+fengqiao serve     serve with gunicorn on FENGQIAO_BIND (default 127.0.0.1:8000)
+fengqiao worker    run the background task worker (production, TASK_BACKEND=database)
+fengqiao <cmd>     any Django management command (migrate, createsuperuser, checkclocks ...)
 """
 
 from __future__ import annotations
@@ -23,9 +23,20 @@ def serve(bind: str | None = None) -> None:
     bind = bind or os.environ.get("FENGQIAO_BIND", "127.0.0.1:8000")
     workers = os.environ.get("WEB_CONCURRENCY", "3")
     print(f"Serving Fengqiao at http://{bind}/  (Ctrl+C to stop)", flush=True)
-    os.execvp(
+    os.execvp(  # noqa: S606 - replace this process with gunicorn on purpose
         sys.executable,
-        [sys.executable, "-m", "gunicorn", "fengqiao.wsgi", "--bind", bind, "--workers", workers, "--access-logfile", "-"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "fengqiao.wsgi",
+            "--bind",
+            bind,
+            "--workers",
+            workers,
+            "--access-logfile",
+            "-",
+        ],
     )
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from fengqiao.env import Env
 
@@ -63,6 +62,7 @@ INSTALLED_APPS = [
     "fengqiao.accounts",
     "fengqiao.regions",
     "fengqiao.center",
+    "fengqiao.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

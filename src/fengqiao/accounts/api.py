@@ -12,7 +12,9 @@ class ObtainTokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (login lockout applies)."""
 
     @extend_schema(
-        request=inline_serializer("TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}),
+        request=inline_serializer(
+            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
         responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
     )
     def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]

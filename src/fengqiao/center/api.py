@@ -18,7 +18,17 @@ from fengqiao.center.queries import duty_today_for
 class DepartmentSerializer(serializers.ModelSerializer[Department]):
     class Meta:
         model = Department
-        fields = ["id", "name", "kind", "stationing", "in_hall", "region", "contact_name", "contact_phone", "is_active"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "stationing",
+            "in_hall",
+            "region",
+            "contact_name",
+            "contact_phone",
+            "is_active",
+        ]
 
 
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet[Department]):
@@ -39,7 +49,11 @@ class DutyTodayView(APIView):
             {
                 "date": shift.date.isoformat(),
                 "town": shift.town_id,
-                "leader": {"id": shift.leader_id, "name": shift.leader.display_name, "phone": shift.leader.phone},
+                "leader": {
+                    "id": shift.leader_id,
+                    "name": shift.leader.display_name,
+                    "phone": shift.leader.phone,
+                },
                 "note": shift.note,
             }
         )

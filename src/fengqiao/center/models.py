@@ -81,7 +81,9 @@ class CenterScopedQuerySet(ScopedQuerySet[models.Model]):
 class Window(TimeStampedModel):
     """A permanent reception window in the hall (窗口)."""
 
-    town = models.ForeignKey("regions.Region", verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
+    town = models.ForeignKey(
+        "regions.Region", verbose_name=_("town"), on_delete=models.PROTECT, related_name="+"
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=60)
     department = models.ForeignKey(
@@ -117,7 +119,9 @@ class Room(TimeStampedModel):
         ARCHIVE = "archive", _("Archives")
         OTHER = "other", _("Other")
 
-    town = models.ForeignKey("regions.Region", verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
+    town = models.ForeignKey(
+        "regions.Region", verbose_name=_("town"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=60)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     description = models.CharField(_("description"), max_length=200, blank=True)
@@ -137,10 +141,15 @@ class Room(TimeStampedModel):
 class DutyShift(TimeStampedModel):
     """The section-level leader on duty at the center for one day (科级领导坐班)."""
 
-    town = models.ForeignKey("regions.Region", verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
+    town = models.ForeignKey(
+        "regions.Region", verbose_name=_("town"), on_delete=models.PROTECT, related_name="+"
+    )
     date = models.DateField(_("date"))
     leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("leader on duty"), on_delete=models.PROTECT, related_name="duty_shifts"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader on duty"),
+        on_delete=models.PROTECT,
+        related_name="duty_shifts",
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
 

@@ -33,7 +33,9 @@ def hall(request: HttpRequest) -> HttpResponse:
 @login_required
 def duty_roster(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    shifts = DutyShift.objects.visible_to(request.user).filter(
-        date__year=today.year, date__month=today.month
-    ).select_related("leader")
+    shifts = (
+        DutyShift.objects.visible_to(request.user)
+        .filter(date__year=today.year, date__month=today.month)
+        .select_related("leader")
+    )
     return render(request, "center/duty_roster.html", {"shifts": shifts, "month": today})

@@ -24,7 +24,11 @@ class AuditContext:
     user_agent: str = ""
 
 
-_context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar("audit_context", default=AuditContext())
+_NO_CONTEXT = AuditContext()
+_context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
+    "audit_context",
+    default=_NO_CONTEXT,
+)
 
 
 @contextmanager

@@ -19,7 +19,11 @@ _RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
 # Province-level prefixes of GB/T 2260. Older residents' county codes may no longer exist, so
 # only the province is checked (python-stdnum checks the county and rejects real numbers).
 _PROVINCES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+    {
+        *("11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37"),
+        *("41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64"),
+        *("65", "71", "81", "82"),
+    }
 )
 _EARLIEST_BIRTH = dt.date(1890, 1, 1)
 

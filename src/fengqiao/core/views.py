@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -29,8 +31,12 @@ HOME_TEMPLATES = {
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    template = "core/home_grid.html" if user.role in GRID_ROLES else HOME_TEMPLATES.get(user.role, "core/home_center.html")
+    user: Any = request.user
+    template = (
+        "core/home_grid.html"
+        if user.role in GRID_ROLES
+        else HOME_TEMPLATES.get(user.role, "core/home_center.html")
+    )
     return render(request, template, home_context(user))
 
 
@@ -42,15 +48,16 @@ def health(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means "unhealthy"
+    except Exception:  # any database failure means "unhealthy"
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "version": __version__})
 
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.visible_to(request.user)
-    if request.user.role != Role.AUDITOR:
+    user: Any = request.user
+    events = AuditEvent.objects.visible_to(user)
+    if user.role != Role.AUDITOR:
         raise PermissionDenied
     action = request.GET.get("action", "").strip()
     if action:

@@ -79,11 +79,13 @@ class Region(TimeStampedModel):
         expected_parent = self.PARENT_LEVEL.get(self.Level(self.level)) if self.level else None
         if expected_parent is None and self.parent_id is not None and self.level == self.Level.COUNTY:
             raise ValidationError({"parent": _("A county is the top of the tree here.")})
-        if expected_parent is not None:
-            if self.parent is None or self.parent.level != expected_parent:
-                raise ValidationError(
-                    {"parent": _("The parent of this level must be a %(level)s.") % {"level": expected_parent.label}}
-                )
+        if expected_parent is not None and (self.parent is None or self.parent.level != expected_parent):
+            raise ValidationError(
+                {
+                    "parent": _("The parent of this level must be a %(level)s.")
+                    % {"level": expected_parent.label}
+                }
+            )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.path = self.compute_path()

@@ -10,7 +10,7 @@ from fengqiao.accounts.models import User
 from fengqiao.center.models import Department
 from fengqiao.regions.models import Grid, Region
 
-PASSWORD = "a-Long-test-passphrase-42"
+PASSWORD = "a-Long-test-passphrase-42"  # noqa: S105 - test accounts only
 
 
 def square(lon: float, lat: float, size: float) -> dict[str, Any]:
@@ -40,7 +40,9 @@ def make_user(
     department: Department | None = None,
     **fields: Any,
 ) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, role=role, department=department, **fields)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, role=role, department=department, **fields
+    )
     if regions:
         user.regions.set(regions)
     if grids:
