@@ -199,6 +199,9 @@ USE_TZ = True
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", str(DATA_DIR / "static")))
+if not PRODUCTION:
+    # whitenoise warns about a missing STATIC_ROOT even when it serves from the finders.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(DATA_DIR / "media")))
 # Front-end packages come from npm (package-lock.json) and are served from node_modules, never a CDN.
