@@ -1,0 +1,1 @@
+"""End-to-end tests that drive Debian's chromium through Playwright (issue 2), and the catalog checks."""
