@@ -1,34 +1,18 @@
 """Fixtures for the browser tests: one headless chromium per session, a fresh page per test.
 
-The browser is Debian's `/usr/bin/chromium` driven by Playwright's sync API; `playwright install`
-is never run (it downloads browsers). Pages are served by pytest-django's `live_server`, so each
-test gets `transactional_db` and loads the demo town itself.
+The browser is Debian's `/usr/bin/chromium` driven by Playwright's sync API. Pages are served by
+pytest-django's `live_server`, so each test gets `transactional_db` and loads the demo town itself.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("FENGQIAO_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-#: Screenshots are kept as test artefacts (gitignored), for CI to upload.
-ARTIFACTS_DIR = Path(__file__).resolve().parents[3] / "test-artifacts"
-VIEWPORT = {"width": 1280, "height": 800}
+from fengqiao.e2e.browser import DEMO_PASSWORD, chromium_missing_message, launch, new_page, save_screenshot
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -46,52 +30,33 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """A headless chromium for the whole session; fails (never skips) when it is not installed."""
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(
-            f"The browser tests need Debian's chromium at {CHROMIUM}: install it with "
-            "`apt-get install chromium` (never `playwright install`).",
-            pytrace=False,
-        )
+    missing = chromium_missing_message()
+    if missing:
+        pytest.fail(missing, pytrace=False)
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an asyncio loop running in this thread, so Django would refuse
-    # ORM calls from the test body ("You cannot call this from an async context"). The tests only
-    # use the ORM between browser calls, never concurrently with them.
+    # ORM calls from the test body ("You cannot call this from an async context"). The tests use
+    # the ORM only between browser calls, never concurrently with them.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 
 
-def _new_page(browser: Any, locale: str) -> Any:
-    context = browser.new_context(locale=locale, viewport=VIEWPORT, timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15_000)
-    return context.new_page()
-
-
 @pytest.fixture
 def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A page in a fresh browser context of a Chinese-speaking user (Accept-Language: zh-CN).
+    """A page of a Chinese-speaking user (Accept-Language: zh-CN) in a fresh browser context.
 
     A failed test leaves a screenshot of the page it failed on in test-artifacts/.
     """
-    page = _new_page(browser, "zh-CN")
+    page = new_page(browser, "zh-CN")
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         save_screenshot(page, f"FAILED-{request.node.name}")
     page.context.close()
-
-
-def save_screenshot(page: Any, name: str) -> Path:
-    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS_DIR / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-DEMO_PASSWORD = "fengqiao-demo"  # noqa: S105 - the published demo password (README)
 
 
 @pytest.fixture
@@ -107,6 +72,7 @@ def demo_town(transactional_db: Any) -> None:
 
 def _build_small_town() -> None:
     """Stand-in for the demo loader while it is being written: 20 grids in a 5 x 4 tiling."""
+    from fengqiao.accounts.models import User
     from fengqiao.testing import builders
 
     county = builders.make_region("620802000000", "崆峒区", "county")
@@ -120,8 +86,6 @@ def _build_small_town() -> None:
         boundary = builders.square(106.80 + (index % 5) * 0.02, 35.50 + (index // 5) * 0.02, 0.02)
         grid = builders.make_grid(f"G{index + 1:02d}", f"{village.name}网格", village, boundary)
         builders.make_user(f"worker{index + 1:02d}", "grid_worker", grids=[grid])
-    from fengqiao.accounts.models import User
-
     for user in User.objects.all():
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
