@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -105,8 +106,41 @@ class Region(TimeStampedModel):
 
 
 class GridQuerySet(ScopedQuerySet["Grid"]):
+    """Grids are visible inside a viewer's region paths and as the viewer's own grids.
+
+    Every bulk write through this queryset marks the grid index stale (see `GridIndexVersion`),
+    like `Grid.save` and `Grid.delete` do for single rows.
+    """
+
     region_path_lookup = "village__path"
     grid_lookup = "id"
+
+    def with_workers(self) -> GridQuerySet:
+        """Prefetch each grid's active grid workers into `grid.worker_list` (no N+1 on maps and lists)."""
+        from fengqiao.accounts.models import Role, User
+
+        workers = User.objects.filter(role=Role.GRID_WORKER, is_active=True).order_by("username")
+        return self.prefetch_related(models.Prefetch("members", queryset=workers, to_attr="worker_list"))
+
+    def update(self, **kwargs: Any) -> int:
+        count = super().update(**kwargs)
+        GridIndexVersion.bump()
+        return count
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        result = super().delete()
+        GridIndexVersion.bump()
+        return result
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Grid]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        GridIndexVersion.bump()
+        return created
+
+    def bulk_update(self, objs: Any, *args: Any, **kwargs: Any) -> int:
+        count = super().bulk_update(objs, *args, **kwargs)
+        GridIndexVersion.bump()
+        return count
 
 
 class Grid(TimeStampedModel):
@@ -138,8 +172,62 @@ class Grid(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        GridIndexVersion.bump()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        result = super().delete(*args, **kwargs)
+        GridIndexVersion.bump()
+        return result
+
     @property
     def workers(self) -> models.QuerySet[Any]:
         from fengqiao.accounts.models import Role
 
         return self.members.filter(role=Role.GRID_WORKER, is_active=True)
+
+
+class GridIndexVersion(models.Model):
+    """The version of the grids (网格版本) that every process's point-location index checks.
+
+    One row. Any write to grids replaces `token` with a fresh random value in the writer's own
+    transaction, so another process notices on its next `locate` (one primary-key read) and
+    rebuilds its index; a rolled-back write leaves the old token. A random token rather than a
+    counter, so a counter rolled back in one test and bumped again in the next can never
+    collide with an index built in between. Raw SQL and `loaddata` bypass the model: call
+    `regions.geo.grids_changed()` after them.
+    """
+
+    SINGLETON_ID = 1
+
+    token = models.CharField(_("token"), max_length=32)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("grid index version")
+        verbose_name_plural = _("grid index versions")
+
+    def __str__(self) -> str:
+        return self.token
+
+    @classmethod
+    def bump(cls) -> str:
+        """Give the grids a new version; part of the caller's transaction."""
+        from django.utils import timezone
+
+        token = uuid.uuid4().hex
+        if not cls.objects.filter(pk=cls.SINGLETON_ID).update(token=token, changed_at=timezone.now()):
+            cls.objects.update_or_create(pk=cls.SINGLETON_ID, defaults={"token": token})
+        return token
+
+    @classmethod
+    def current(cls) -> str:
+        """The current token (one primary-key read); creates the row if it is missing."""
+        token = cls.objects.filter(pk=cls.SINGLETON_ID).values_list("token", flat=True).first()
+        if token is None:
+            # A fresh token, so an index built before the row vanished (a flushed database) is stale.
+            token = cls.objects.get_or_create(pk=cls.SINGLETON_ID, defaults={"token": uuid.uuid4().hex})[
+                0
+            ].token
+        return token
