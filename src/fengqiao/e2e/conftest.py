@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from fengqiao.e2e.browser import DEMO_PASSWORD, chromium_missing_message, launch, new_page, save_screenshot
+from fengqiao.e2e.browser import chromium_missing_message, launch, new_page, save_screenshot
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -61,31 +61,8 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
 
 @pytest.fixture
 def demo_town(transactional_db: Any) -> None:
-    """The demo town, loaded as `make demo` loads it (20 villages, their grids and the demo logins)."""
-    try:
-        from fengqiao.demo.town import load_demo_town
-    except ImportError:
-        _build_small_town()
-    else:
-        load_demo_town()
+    """The demo town, loaded as `make demo` loads it: 20 villages and grids, the demo logins and
+    the duty roster of the current month's working days."""
+    from fengqiao.demo.town import load_demo_town
 
-
-def _build_small_town() -> None:
-    """Stand-in for the demo loader while it is being written: 20 grids in a 5 x 4 tiling."""
-    from fengqiao.accounts.models import User
-    from fengqiao.testing import builders
-
-    county = builders.make_region("620802000000", "崆峒区", "county")
-    town = builders.make_region("620802101000", "安国镇", "town", parent=county)
-    police = builders.make_department("安国派出所", "police", town)
-    for username, role in (("clerk", "clerk"), ("leader", "town_leader"), ("mediator", "mediator")):
-        builders.make_user(username, role, regions=[town], full_name=f"演示{username}")
-    builders.make_user("police", "department_officer", department=police)
-    for index in range(20):
-        village = builders.make_region(f"620802101{201 + index:03d}", f"演示{index + 1}村", "village", town)
-        boundary = builders.square(106.80 + (index % 5) * 0.02, 35.50 + (index // 5) * 0.02, 0.02)
-        grid = builders.make_grid(f"G{index + 1:02d}", f"{village.name}网格", village, boundary)
-        builders.make_user(f"worker{index + 1:02d}", "grid_worker", grids=[grid])
-    for user in User.objects.all():
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+    load_demo_town()
