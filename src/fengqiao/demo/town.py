@@ -238,9 +238,10 @@ def _link_scopes(
             cadre_links.append(Region.liaison_cadres.through(region_id=village.pk, user_id=users[cadre].pk))
             region_links.append(User.regions.through(user_id=users[cadre].pk, region_id=village.pk))
     # ignore_conflicts: the through tables are unique on their pair, so a reload adds nothing.
-    for links in (grid_links, region_links, leader_links, cadre_links):
-        if links:
-            type(links[0]).objects.bulk_create(links, ignore_conflicts=True, batch_size=500)
+    User.grids.through.objects.bulk_create(grid_links, ignore_conflicts=True, batch_size=500)
+    User.regions.through.objects.bulk_create(region_links, ignore_conflicts=True, batch_size=500)
+    Region.liaison_leaders.through.objects.bulk_create(leader_links, ignore_conflicts=True)
+    Region.liaison_cadres.through.objects.bulk_create(cadre_links, ignore_conflicts=True)
 
 
 def working_days(month_of: dt.date) -> list[dt.date]:
