@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
+from typing import Generic, TypeVar
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.core.models import TimeStampedModel
-from fengqiao.core.scoping import ScopedQuerySet
+from fengqiao.core.scoping import Scope, ScopedQuerySet
+from fengqiao.core.validators import validate_phone
+
+
+def path_prefixes(path: str) -> list[str]:
+    """Every ancestor path of a materialised path, itself included: "a/b/c/" -> ["a/", "a/b/", "a/b/c/"]."""
+    parts = [part for part in path.split("/") if part]
+    return ["".join(f"{part}/" for part in parts[: i + 1]) for i in range(len(parts))]
+
+
+def town_scope_q(scope: Scope, lookup: str = "town") -> Q:
+    """Rows whose town (reached through `lookup`, "" for a Region itself) belongs to the scope.
+
+    The hall, its rooms and the duty roster are the town's shared facts, so everyone working in the
+    town sees them: county and town staff (their path is above the town), village cadres and
+    village committees (their path is below it) and grid workers (their grids lie in its villages).
+    """
+    from fengqiao.regions.models import Region
+
+    prefix = f"{lookup}__" if lookup else ""
+    query = Q(pk__in=[])
+    for path in scope.region_paths:
+        query |= Q(**{f"{prefix}path__startswith": path}) | Q(**{f"{prefix}path__in": path_prefixes(path)})
+    if scope.grid_ids:
+        towns = Region.objects.filter(children__grids__id__in=scope.grid_ids).values("pk")
+        query |= Q(**{f"{lookup or 'pk'}__in": towns})
+    return query
 
 
 class DepartmentQuerySet(ScopedQuerySet["Department"]):
@@ -59,7 +88,9 @@ class Department(TimeStampedModel):
         related_name="departments",
     )
     contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = DepartmentQuerySet.as_manager()
@@ -74,8 +105,28 @@ class Department(TimeStampedModel):
         return self.name
 
 
-class CenterScopedQuerySet(ScopedQuerySet[models.Model]):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class CenterScopedQuerySet(ScopedQuerySet[_M], Generic[_M]):
+    """Windows, rooms and duty shifts are visible to everyone working in their town."""
+
     region_path_lookup = "town__path"
+
+    def scope_q(self, scope: Scope) -> Q:
+        return town_scope_q(scope, "town")
+
+
+class WindowQuerySet(CenterScopedQuerySet["Window"]):
+    pass
+
+
+class RoomQuerySet(CenterScopedQuerySet["Room"]):
+    pass
+
+
+class DutyShiftQuerySet(CenterScopedQuerySet["DutyShift"]):
+    pass
 
 
 class Window(TimeStampedModel):
@@ -90,7 +141,7 @@ class Window(TimeStampedModel):
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="windows"
     )
 
-    objects = CenterScopedQuerySet.as_manager()
+    objects = WindowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("window")
@@ -126,7 +177,7 @@ class Room(TimeStampedModel):
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     description = models.CharField(_("description"), max_length=200, blank=True)
 
-    objects = CenterScopedQuerySet.as_manager()
+    objects = RoomQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("function room")
@@ -153,7 +204,7 @@ class DutyShift(TimeStampedModel):
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
-    objects = CenterScopedQuerySet.as_manager()
+    objects = DutyShiftQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("duty shift")
