@@ -164,6 +164,9 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# A lockout lasts AXES_COOLOFF_TIME from the failure that caused it, as the lockout page says;
+# attempts while locked are refused without restarting the clock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", 0, minimum=0)

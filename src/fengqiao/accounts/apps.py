@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "fengqiao.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from fengqiao.accounts import receivers  # noqa: F401 - connects the login audit

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.core.scoping import ScopedQuerySet
+from fengqiao.core.validators import validate_phone
 
 
 class Role(models.TextChoices):
@@ -33,7 +35,12 @@ CENTER_ROLES = frozenset({Role.CLERK, Role.DUTY_LEADER, Role.TOWN_LEADER, Role.A
 
 
 class UserQuerySet(ScopedQuerySet["User"]):
-    """Users are visible within the areas and departments of the viewer."""
+    """Users are visible within the areas and departments of the viewer.
+
+    A region-scoped viewer (center staff, leaders) sees the staff of that region, the grid
+    workers of its grids and the officers of its departments; a grid worker sees the people of
+    their grids; a department officer only their own department. Everyone sees themselves.
+    """
 
     region_path_lookup = "regions__path"
     grid_lookup = "grids__id"
@@ -41,17 +48,20 @@ class UserQuerySet(ScopedQuerySet["User"]):
     scope_needs_distinct = True
 
     def visible_to(self, user: Any) -> ScopedQuerySet[User]:
-        from fengqiao.core.scoping import scope_of
+        from fengqiao.core.scoping import path_q, scope_of
 
         scope = scope_of(user)
         if scope.everything:
             return self.all()
         if scope.is_empty:
             return self.none()
-        # A region-scoped viewer also sees the people working in the grids of that region.
-        query = self.scope_q(scope)
-        for path in scope.region_paths:
-            query |= models.Q(grids__village__path__startswith=path)
+        if user.role == Role.DEPARTMENT_OFFICER:
+            # The department's area gives an officer the map, not the town's staff list.
+            query = models.Q(department_id__in=scope.department_ids)
+        else:
+            query = self.scope_q(scope)
+            query |= path_q("grids__village__path", scope.region_paths)
+            query |= path_q("department__region__path", scope.region_paths)
         return self.filter(query | models.Q(pk=user.pk)).distinct()
 
 
@@ -68,7 +78,7 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.CLERK)
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     department = models.ForeignKey(
         "center.Department",
         verbose_name=_("department"),
@@ -107,6 +117,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name
 
+    def clean(self) -> None:
+        super().clean()
+        error = assignment_error(self.role, self.department_id)
+        if error:
+            raise ValidationError({"department": error})
+
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
@@ -114,3 +130,12 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.is_superuser or self.role == Role.ADMINISTRATOR
+
+
+def assignment_error(role: str, department_id: int | None) -> str | None:
+    """Why this role and department do not go together, or None when they do."""
+    if role == Role.DEPARTMENT_OFFICER and department_id is None:
+        return str(_("A department officer needs a department."))
+    if role != Role.DEPARTMENT_OFFICER and department_id is not None:
+        return str(_("Only department officers belong to a department."))
+    return None
