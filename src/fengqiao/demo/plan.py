@@ -17,9 +17,6 @@ import random
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from pyproj import Geod
-from shapely.geometry import shape
-
 SEED = 620802101  # the town's division code: any fixed number would do
 
 COUNTY_CODE, COUNTY_NAME = "620802000000", "崆峒区"
@@ -82,7 +79,6 @@ class VillagePlan:
     grid_code: str
     grid_name: str
     boundary: dict[str, Any]
-    area_m2: float
     committee_name: str
     committee_contact: str
 
@@ -193,15 +189,6 @@ class _NameMaker:
                 return name
 
 
-_GEOD = Geod(ellps="WGS84")  # CGCS2000's ellipsoid differs from WGS84 by well under a millimetre here
-
-
-def geodesic_area_m2(geometry: dict[str, Any]) -> float:
-    """The area of a GeoJSON polygon on the ellipsoid, in square metres."""
-    area, _perimeter = _GEOD.geometry_area_perimeter(shape(geometry))
-    return round(abs(area), 1)
-
-
 def grid_polygons(rng: random.Random) -> list[dict[str, Any]]:
     """20 GeoJSON polygons tiling the town, row by row from the north-west.
 
@@ -286,7 +273,6 @@ def build_plan(seed: int = SEED) -> TownPlan:
                 grid_code=f"AG{index + 1:02d}",
                 grid_name=f"{name}网格",
                 boundary=boundary,
-                area_m2=geodesic_area_m2(boundary),
                 committee_name=f"{name}村民委员会",
                 committee_contact=names(),
             )

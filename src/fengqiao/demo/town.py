@@ -35,6 +35,7 @@ from fengqiao.demo.plan import (
     build_plan,
 )
 from fengqiao.regions.models import Grid, Region
+from fengqiao.regions.services import set_grid_boundary
 
 logger = logging.getLogger(__name__)
 
@@ -123,13 +124,7 @@ def _build(plan: TownPlan) -> None:
         )
         villages.append(village)
         grid, _created = Grid.objects.update_or_create(
-            code=village_plan.grid_code,
-            defaults={
-                "name": village_plan.grid_name,
-                "village": village,
-                "boundary": village_plan.boundary,
-                "area_m2": village_plan.area_m2,
-            },
+            code=village_plan.grid_code, defaults={"name": village_plan.grid_name, "village": village}
         )
         grids.append(grid)
 
@@ -169,6 +164,11 @@ def _build(plan: TownPlan) -> None:
 
     users = _save_persons(plan.persons, departments)
     _link_scopes(plan, users, town=town, villages=villages, grids=grids)
+    # Boundaries go through the regions service, as an administrator would set them: it checks
+    # validity and overlap, computes the geodesic area and audits each grid.
+    for grid, village_plan in zip(grids, plan.villages, strict=True):
+        if grid.boundary != village_plan.boundary:
+            set_grid_boundary(grid, village_plan.boundary, by=users["admin"])
     audit.record(
         "demo.load",
         by=None,

@@ -168,5 +168,8 @@ def test_it_links_a_leader_and_a_cadre_to_every_village(demo_town):
 
 
 def test_it_writes_an_audit_row_for_the_load(demo_town):
-    actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert actions == {"demo.load", "demo.duty_roster"}
+    actions = Counter(AuditEvent.objects.values_list("action", flat=True))
+    assert actions == {"demo.load": 1, "demo.duty_roster": 1, "grid.set_boundary": 20}
+    assert set(
+        AuditEvent.objects.filter(action="grid.set_boundary").values_list("actor_name", flat=True)
+    ) == {"admin"}
