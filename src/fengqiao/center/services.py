@@ -187,6 +187,8 @@ def reactivate_department(department: Department, *, by: Any) -> Department:
 def _check_window(window: Window) -> None:
     check_town(window.town)
     _full_clean(window)
+    # Judge the department as it is now in the database, not as the caller last saw it.
+    window.department = Department.objects.select_related("region").get(pk=window.department_id)
     check_window_department(window.department, window.town)
     if Window.objects.filter(town=window.town, number=window.number).exclude(pk=window.pk).exists():
         raise CenterError(
@@ -290,6 +292,9 @@ def set_duty_roster(
         .filter(town=town, date__gte=days[0], date__lte=days[-1])
         .select_related("leader")
     }
+    # Judge the leaders as they are now in the database, not as the caller last saw them.
+    fresh = User.objects.in_bulk([leader.pk for leader in assignments.values() if leader is not None])
+    assignments = {day: fresh[leader.pk] if leader else None for day, leader in assignments.items()}
     created: dict[str, str] = {}
     changed: dict[str, list[str]] = {}
     cleared: dict[str, str] = {}

@@ -57,7 +57,9 @@ def test_the_detail_shows_officers_windows_kind_stationing_and_contact(client, t
     assert "Edit" not in page  # read-only for the clerk
 
 
-def test_the_department_list_has_a_fixed_number_of_queries(client, town, clerk, django_assert_max_num_queries):
+def test_the_department_list_has_a_fixed_number_of_queries(
+    client, town, clerk, django_assert_max_num_queries
+):
     for i in range(20):
         builders.make_department(f"部门{i}", "other", town.town)
     client.force_login(clerk)
@@ -130,7 +132,9 @@ def test_bad_input_gets_a_clear_error_and_writes_nothing(client, town, administr
     )
     assert response.status_code == 200
     assert "contact_phone" in response.context["form"].errors
-    response = client.post(reverse("center:department_create"), department_post(town, name="安国司法所"), **EN)
+    response = client.post(
+        reverse("center:department_create"), department_post(town, name="安国司法所"), **EN
+    )
     assert response.status_code == 200
     assert "Department with this Area served and Name already exists." in response.content.decode()
     assert Department.objects.count() == 2
