@@ -338,7 +338,8 @@ def import_boundaries(
         old_boundary, old_area = grid.boundary, grid.area_m2
         grid.name, grid.village = item.name, item.village
         changes = diff(grid, before, ["name", "village"])
-        if old_boundary != boundary:
+        # A boundary written around the services may lack its area: filling it in is a change.
+        if old_boundary != boundary or old_area is None or abs(old_area - area) > 0.01:
             grid.boundary, grid.area_m2 = boundary, area
             changes["area_m2"] = [old_area, area]
         if not changes:
