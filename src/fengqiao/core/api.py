@@ -1,4 +1,4 @@
-"""API plumbing shared by every app: the exception handler that turns domain errors into 4xx."""
+"""API plumbing shared by every app (the exception handler for domain errors) and the audit API."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from fengqiao.core.exceptions import DomainError
+from fengqiao.core.filters import AuditEventFilter
+from fengqiao.core.models import AuditEvent
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -22,3 +26,52 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoPermissionDenied):
         return Response({"detail": str(exc) or "permission denied"}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)
+
+
+class IsAuditor(permissions.BasePermission):
+    """Only auditors read the audit trail; everyone else gets 403 (not an empty list)."""
+
+    message = "Only auditors may read the audit trail."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        from fengqiao.accounts.models import Role
+
+        user: Any = request.user
+        return bool(user and user.is_authenticated and user.is_active and user.role == Role.AUDITOR)
+
+
+class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_name",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+            "ip_address",
+            "user_agent",
+        ]
+        read_only_fields = fields
+
+
+class AuditEventViewSet(viewsets.ReadOnlyModelViewSet[AuditEvent]):
+    """The audit trail (审计日志), read-only, for auditors; filters as on the audit page."""
+
+    serializer_class = AuditEventSerializer
+    permission_classes = [permissions.IsAuthenticated, IsAuditor]
+    filterset_class = AuditEventFilter
+
+    def get_queryset(self) -> Any:
+        return AuditEvent.objects.visible_to(self.request.user)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("audit", AuditEventViewSet, basename="auditevent")
+
+
+urlpatterns: list[Any] = []

@@ -30,6 +30,9 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AuditTrailError("the audit trail is append-only")
 
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise AuditTrailError("the audit trail is append-only")
+
     def visible_to(self, user: Any) -> AuditEventQuerySet:
         """Only auditors read the audit trail."""
         from fengqiao.accounts.models import Role
