@@ -266,6 +266,7 @@ def _clean_value(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class ExportRow:
+    id: int
     code: str
     name: str
     village_code: str
@@ -281,6 +282,7 @@ def geojson_document(rows: Iterable[ExportRow]) -> dict[str, Any]:
         features.append(
             {
                 "type": "Feature",
+                "id": row.id,
                 "geometry": row.boundary,
                 "properties": {
                     "code": row.code,

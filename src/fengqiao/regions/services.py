@@ -15,13 +15,17 @@ from typing import Any
 import shapely
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from fengqiao.core.audit import diff, record, snapshot
 from fengqiao.regions import boundary_files, geo
 from fengqiao.regions.exceptions import FeatureError, RegionError
 from fengqiao.regions.models import Grid, GridIndexVersion, Region
+
+# Exports are reads and live with the other read helpers; they are named here too because an
+# import and its export belong together.
+from fengqiao.regions.queries import export_boundaries as export_boundaries
+from fengqiao.regions.queries import export_boundaries_shapefile as export_boundaries_shapefile
 
 GRID_FIELDS = ["code", "name", "village"]
 #: Property names tried, in order, for a feature's village when the caller names none.
@@ -349,35 +353,3 @@ def import_boundaries(
         record("grid.import", by=by, obj=grid, changes={"created": False, "file": filename, **changes})
         result.updated.append(grid)
     return result
-
-
-# --- export ------------------------------------------------------------------------------------
-
-
-def _export_rows(queryset: QuerySet[Grid]) -> list[boundary_files.ExportRow]:
-    grids = queryset.select_related("village").with_workers().order_by("code")  # type: ignore[attr-defined]
-    return [
-        boundary_files.ExportRow(
-            code=grid.code,
-            name=grid.name,
-            village_code=grid.village.code,
-            village_name=grid.village.name,
-            workers=[worker.display_name for worker in grid.worker_list],
-            area_m2=grid.area_m2,
-            boundary=grid.boundary,
-        )
-        for grid in grids
-    ]
-
-
-def export_boundaries(queryset: QuerySet[Grid]) -> dict[str, Any]:
-    """The grids as a GeoJSON FeatureCollection (WGS84): code, name, village, workers, area.
-
-    A read: the caller passes a queryset already scoped with `visible_to`.
-    """
-    return boundary_files.geojson_document(_export_rows(queryset))
-
-
-def export_boundaries_shapefile(queryset: QuerySet[Grid]) -> bytes:
-    """The grids as a zipped shapefile (WGS84 .prj, UTF-8 .cpg), same attributes as the GeoJSON."""
-    return boundary_files.shapefile_zip(_export_rows(queryset))

@@ -16,13 +16,6 @@ from fengqiao.regions.models import Grid, GridIndexVersion
 from fengqiao.testing import builders
 
 
-@pytest.fixture(autouse=True)
-def fresh_index():
-    geo.forget_index()
-    yield
-    geo.forget_index()
-
-
 def test_it_finds_the_grid_holding_a_point(town):
     assert geo.locate(106.805, 35.505) == town.grid_a
     assert geo.locate(106.815, 35.505) == town.grid_b
