@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from fengqiao.center import services
 from fengqiao.center.exceptions import CenterError
@@ -15,8 +16,11 @@ from fengqiao.core.models import AuditEvent
 from fengqiao.testing import builders
 
 
-def center_rows():
-    return list(AuditEvent.objects.exclude(action__startswith="auth.").exclude(action__startswith="login"))
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are matched in English; the default language is zh-hans."""
+    with translation.override("en"):
+        yield
 
 
 def test_center_error_is_a_domain_error():
