@@ -119,7 +119,7 @@ class GridQuerySet(ScopedQuerySet["Grid"]):
         """Prefetch each grid's active grid workers into `grid.worker_list` (no N+1 on maps and lists)."""
         from fengqiao.accounts.models import Role, User
 
-        lookups = self._prefetch_related_lookups
+        lookups = getattr(self, "_prefetch_related_lookups", ())
         if any(getattr(lookup, "to_attr", None) == "worker_list" for lookup in lookups):
             return self  # already asked for: a second Prefetch to the same attribute is an error
         workers = User.objects.filter(role=Role.GRID_WORKER, is_active=True).order_by("username")

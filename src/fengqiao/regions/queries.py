@@ -24,7 +24,7 @@ def get_grid_for_user(user: Any, pk: Any) -> Grid:
 def grids_for_map(user: Any) -> GridQuerySet:
     """The user's visible grids with their village and workers, ready for a map or a list."""
     queryset: Any = Grid.objects.visible_to(user)
-    return queryset.select_related("village").with_workers().order_by("code")  # type: ignore[no-any-return]
+    return queryset.select_related("village").with_workers().order_by("code")
 
 
 def export_rows(queryset: QuerySet[Grid]) -> list[boundary_files.ExportRow]:
