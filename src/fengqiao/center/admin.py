@@ -20,7 +20,7 @@ from fengqiao.center.models import Department, DutyShift, Room, Window
 from fengqiao.core.audit import diff, record, snapshot
 
 
-class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedModelAdmin(admin.ModelAdmin[Any]):
     """A ModelAdmin that only administrators use and that audits every write."""
 
     def _audit_fields(self) -> list[str]:
@@ -80,13 +80,13 @@ def _as_validation_error(error: CenterError) -> forms.ValidationError:
     return forms.ValidationError(str(error), code=error.code)
 
 
-class WindowAdminForm(forms.ModelForm):
+class WindowAdminForm(forms.ModelForm[Window]):
     class Meta:
         model = Window
         fields = ["town", "number", "name", "department"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         town, department = data.get("town"), data.get("department")
         if town is not None and department is not None:
             try:
@@ -97,13 +97,13 @@ class WindowAdminForm(forms.ModelForm):
         return data
 
 
-class RoomAdminForm(forms.ModelForm):
+class RoomAdminForm(forms.ModelForm[Room]):
     class Meta:
         model = Room
         fields = ["town", "name", "purpose", "description"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("town") is not None:
             try:
                 services.check_town(data["town"])
@@ -112,13 +112,13 @@ class RoomAdminForm(forms.ModelForm):
         return data
 
 
-class DutyShiftAdminForm(forms.ModelForm):
+class DutyShiftAdminForm(forms.ModelForm[DutyShift]):
     class Meta:
         model = DutyShift
         fields = ["town", "date", "leader", "note"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         town, leader = data.get("town"), data.get("leader")
         if town is not None and leader is not None:
             try:
@@ -129,7 +129,7 @@ class DutyShiftAdminForm(forms.ModelForm):
         return data
 
 
-class WindowInline(admin.TabularInline):  # type: ignore[type-arg]
+class WindowInline(admin.TabularInline[Any, Any]):
     model = Window
     extra = 0
     fields = ["town", "number", "name"]

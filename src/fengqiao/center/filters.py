@@ -25,7 +25,7 @@ class DepartmentFilter(django_filters.FilterSet):
         fields = ["kind", "stationing", "in_hall", "is_active"]
 
     @property
-    def form(self):  # type: ignore[no-untyped-def]
+    def form(self) -> Any:
         form = super().form
         for field in form.fields.values():
             field.widget.attrs.setdefault("class", "form-select form-select-sm")

@@ -24,10 +24,15 @@ class RegionChoiceField(forms.ModelChoiceField):
 class BootstrapMixin:
     """Bootstrap classes on every widget, so templates can render fields plainly."""
 
+    def _choice_field(self, name: str) -> Any:
+        field = self.fields[name]  # type: ignore[attr-defined]
+        assert isinstance(field, forms.ModelChoiceField)
+        return field
+
     def _style(self) -> None:
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 widget.attrs.setdefault("class", "form-select")
@@ -44,7 +49,7 @@ class DepartmentForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.visible_to(user).order_by("path")
+        self._choice_field("region").queryset = Region.objects.visible_to(user).order_by("path")
         self._style()
 
 
@@ -64,10 +69,10 @@ class WindowForm(BootstrapMixin, forms.ModelForm):
         if self.instance.pk:
             del self.fields["town"]
         else:
-            self.fields["town"].queryset = _towns(user)
+            self._choice_field("town").queryset = _towns(user)
         departments = Department.objects.visible_to(user).filter(is_active=True).select_related("region")
-        self.fields["department"].queryset = departments
-        self.fields["number"].min_value = 1
+        self._choice_field("department").queryset = departments
+        self.fields["number"].widget.attrs["min"] = 1
         self._style()
 
 
@@ -83,7 +88,7 @@ class RoomForm(BootstrapMixin, forms.ModelForm):
         if self.instance.pk:
             del self.fields["town"]
         else:
-            self.fields["town"].queryset = _towns(user)
+            self._choice_field("town").queryset = _towns(user)
         self._style()
 
 
@@ -126,7 +131,7 @@ class DutyRosterForm(forms.Form):
         return {day: self.people.get(self.cleaned_data.get(self.field_name(day)) or "") for day in self.days}
 
 
-class VillageLiaisonsForm(forms.Form):
+class VillageLiaisonsForm(BootstrapMixin, forms.Form):
     """The leaders and cadres linked to one village (包村领导 / 包村干部)."""
 
     leaders = forms.ModelMultipleChoiceField(
@@ -151,13 +156,14 @@ class VillageLiaisonsForm(forms.Form):
         from fengqiao.center.queries import LEADER_ROLES
 
         leaders = eligible_liaison_cadres(village).filter(role__in=LEADER_ROLES)
-        self.fields["leaders"].queryset = User.objects.filter(
+        self._choice_field("leaders").queryset = User.objects.filter(
             Q(pk__in=leaders.values("pk")) | Q(pk__in=village.liaison_leaders.values("pk"))
         ).order_by("full_name", "username")
-        self.fields["cadres"].queryset = User.objects.filter(
+        self._choice_field("cadres").queryset = User.objects.filter(
             Q(pk__in=eligible_liaison_cadres(village).values("pk"))
             | Q(pk__in=village.liaison_cadres.values("pk"))
         ).order_by("full_name", "username")
+        self._style()
         for name in ("leaders", "cadres"):
             self.fields[name].label_from_instance = lambda user: (  # type: ignore[attr-defined]
                 f"{user.display_name} · {user.get_role_display()}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -45,7 +45,7 @@ class DepartmentQuerySet(ScopedQuerySet["Department"]):
     region_path_lookup = "region__path"
     department_lookup = "id"
 
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+    def visible_to(self, user: Any) -> ScopedQuerySet[Department]:
         from fengqiao.accounts.models import Role
         from fengqiao.core.scoping import scope_of
 
