@@ -119,7 +119,9 @@ class DutyRosterForm(forms.Form):
                 choices=choices,
                 required=False,
                 initial=initial.get(day, ""),
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                widget=forms.Select(
+                    attrs={"class": "form-select form-select-sm", "aria-label": f"{day:%Y-%m-%d}"}
+                ),
             )
 
     @staticmethod
