@@ -275,6 +275,10 @@ class ExportRow:
     area_m2: float | None
     boundary: dict[str, Any] | None
 
+    @property
+    def area_km2(self) -> float | None:
+        return self.area_m2 / 1e6 if self.area_m2 is not None else None
+
 
 def geojson_document(rows: Iterable[ExportRow]) -> dict[str, Any]:
     features = []
