@@ -1,4 +1,8 @@
-"""Navigation by role: each entry names the roles that see it."""
+"""Navigation by role: each entry names the roles that see it.
+
+The menu only offers what the role can use; the pages still check scope themselves, so the menu
+is a convenience, never the gate.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,12 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from fengqiao.accounts.models import GRID_ROLES, Role
+
+_CENTER = frozenset({Role.CLERK, Role.DUTY_LEADER, Role.TOWN_LEADER, Role.ADMINISTRATOR})
+_OFFICE = _CENTER | {Role.MEDIATOR, Role.DEPARTMENT_OFFICER}
+_ALL_BUT_GRIDS = frozenset(Role) - GRID_ROLES
 
 
 @dataclass(frozen=True)
@@ -21,18 +31,20 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Home"), "core:home"),
     NavItem(_("Grid map"), "regions:grid_map"),
-    NavItem(_("Departments"), "center:department_list"),
-    NavItem(_("Windows and rooms"), "center:hall"),
-    NavItem(_("Duty roster"), "center:duty_roster"),
-    NavItem(_("Audit trail"), "core:audit_list", roles=frozenset({"auditor"})),
+    NavItem(_("Departments"), "center:department_list", roles=_ALL_BUT_GRIDS - {Role.AUDITOR}),
+    NavItem(_("Windows and rooms"), "center:hall", roles=_OFFICE),
+    NavItem(_("Duty roster"), "center:duty_roster", roles=_OFFICE),
+    NavItem(_("Village liaisons"), "center:liaison_list", roles=_CENTER),
+    NavItem(_("Audit trail"), "core:audit_list", roles=frozenset({Role.AUDITOR})),
     NavItem(_("Administration"), "admin:index", admin_only=True),
 )
 
 
 def navigation_for(user: Any) -> list[dict[str, str]]:
+    """The menu entries for this user, in order, with their URLs."""
     items = []
     for item in NAV_ITEMS:
-        if item.admin_only and not getattr(user, "is_administrator", False):
+        if item.admin_only and not (getattr(user, "is_administrator", False) and user.is_staff):
             continue
         if item.roles is not None and user.role not in item.roles:
             continue

@@ -14,31 +14,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from fengqiao import __version__
-from fengqiao.accounts.models import GRID_ROLES, Role
+from fengqiao.accounts.models import Role
 from fengqiao.core.filters import AuditEventFilter
 from fengqiao.core.models import AuditEvent
 from fengqiao.core.queries import home_context
 
-HOME_TEMPLATES = {
-    Role.CLERK: "core/home_center.html",
-    Role.DUTY_LEADER: "core/home_center.html",
-    Role.TOWN_LEADER: "core/home_leader.html",
-    Role.DEPARTMENT_OFFICER: "core/home_department.html",
-    Role.MEDIATOR: "core/home_center.html",
-    Role.AUDITOR: "core/home_auditor.html",
-    Role.ADMINISTRATOR: "core/home_center.html",
-}
-
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    template = (
-        "core/home_grid.html"
-        if user.role in GRID_ROLES
-        else HOME_TEMPLATES.get(user.role, "core/home_center.html")
-    )
-    return render(request, template, home_context(user))
+    """Each role's own home page (templates core/home_<kind>.html), limited to the user's scope."""
+    context = home_context(request.user)
+    return render(request, f"core/home_{context['home_kind']}.html", context)
 
 
 @require_GET

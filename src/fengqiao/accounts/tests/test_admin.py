@@ -97,6 +97,7 @@ def test_the_admin_form_refuses_an_officer_without_department(client, administra
     response = client.post(
         reverse("admin:accounts_user_change", args=[clerk.pk]),
         {"role": Role.DEPARTMENT_OFFICER, "department": "", "is_active": "on"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     assert "A department officer needs a department." in response.content.decode()

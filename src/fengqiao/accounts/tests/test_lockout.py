@@ -18,11 +18,18 @@ WRONG = "not-the-password-at-all"
 
 
 def login(client, username: str, password: str):
-    return client.post(reverse("accounts:login"), {"username": username, "password": password})
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}, HTTP_ACCEPT_LANGUAGE="en"
+    )
 
 
 def token(username: str, password: str):
-    return APIClient().post(reverse("api_token"), {"username": username, "password": password}, format="json")
+    return APIClient().post(
+        reverse("api_token"),
+        {"username": username, "password": password},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
 
 def fail_five_times_on_the_page(client, username: str = "clerk") -> None:

@@ -1,0 +1,43 @@
+"""Navigation by role: the menu offers what the role uses, and the admin only to administrators."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from fengqiao.core.navigation import navigation_for
+from fengqiao.testing import builders
+
+EVERYONE = {"core:home", "regions:grid_map"}
+OFFICE = EVERYONE | {"center:department_list", "center:hall", "center:duty_roster"}
+CENTER = OFFICE | {"center:liaison_list"}
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("clerk", CENTER),
+        ("leader", CENTER),
+        ("police", OFFICE),
+        ("mediator", OFFICE),
+        ("worker_a", EVERYONE),
+        ("auditor", EVERYONE | {"core:audit_list"}),
+        ("administrator", CENTER | {"admin:index"}),
+    ],
+)
+def test_each_role_gets_its_menu(request, persona, expected):
+    user = request.getfixturevalue(persona)
+    assert {item["name"] for item in navigation_for(user)} == expected
+
+
+def test_an_administrator_without_is_staff_gets_no_admin_link(town):
+    user = builders.make_user("admin4", "administrator")
+    assert "admin:index" not in {item["name"] for item in navigation_for(user)}
+
+
+def test_the_menu_is_on_the_page_with_the_account_link(client, auditor):
+    client.force_login(auditor)
+    page = client.get(reverse("core:home")).content.decode()
+    assert f'href="{reverse("core:audit_list")}"' in page
+    assert f'href="{reverse("admin:index")}"' not in page
+    assert f'href="{reverse("accounts:password_change")}"' in page
