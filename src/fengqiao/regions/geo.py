@@ -31,7 +31,7 @@ import numpy as np
 import shapely
 from django.utils.translation import gettext as _
 from pyproj import Geod
-from shapely.geometry import shape
+from shapely.geometry import mapping, shape
 
 from fengqiao.regions.exceptions import CoordinateError, RegionError
 
@@ -147,8 +147,13 @@ def parse_boundary(geometry: Any) -> Boundary:
 
 
 def to_geojson(geom: Boundary) -> dict[str, Any]:
-    """A GeoJSON geometry dict with plain lists, ready for a JSONField."""
-    return json.loads(shapely.to_geojson(geom))
+    """A GeoJSON geometry dict with plain lists and the exact coordinates, ready for a JSONField."""
+
+    def listify(value: Any) -> Any:
+        return [listify(item) for item in value] if isinstance(value, list | tuple) else float(value)
+
+    mapped = mapping(geom)
+    return {"type": mapped["type"], "coordinates": listify(mapped["coordinates"])}
 
 
 def geodesic_area_m2(geom: Any) -> float:

@@ -121,18 +121,21 @@ def set_grid_boundary(grid: Grid, geometry: Any, *, by: Any) -> Grid:
     """Set (or with None, clear) a grid's boundary polygon (网格边界) and its geodesic area.
 
     The boundary must be a valid Polygon or MultiPolygon in WGS84 lon/lat that overlaps no other
-    grid (sharing a border is fine). Writes `grid.set_boundary` with the old and new area.
+    grid (sharing a border is fine). Writes `grid.set_boundary` with the old and new area; setting
+    the boundary a grid already has writes nothing.
     """
     _require_administrator(by)
     _lock_boundaries()
     grid = Grid.objects.select_for_update().get(pk=grid.pk)
-    old_area = grid.area_m2
+    old_boundary, old_area = grid.boundary, grid.area_m2
     if geometry is None:
         grid.boundary, grid.area_m2 = None, None
     else:
         geom = geo.parse_boundary(geometry)
         _check_no_overlap(geom, exclude_codes=[grid.code])
         grid.boundary, grid.area_m2 = geo.to_geojson(geom), geo.geodesic_area_m2(geom)
+    if grid.boundary == old_boundary and (grid.boundary is None or old_area is not None):
+        return grid  # the same boundary again: nothing to write, nothing to audit
     grid.save(update_fields=["boundary", "area_m2", "updated_at"])
     record("grid.set_boundary", by=by, obj=grid, changes={"area_m2": [old_area, grid.area_m2]})
     return grid

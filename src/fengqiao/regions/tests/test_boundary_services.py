@@ -130,3 +130,27 @@ def test_only_administrators_change_grids(town, clerk, worker_a):
             services.import_boundaries({"type": "FeatureCollection", "features": []}, by=user)
     assert not Grid.objects.filter(code="GX").exists()
     assert not AuditEvent.objects.exists()
+
+
+def test_setting_the_same_boundary_again_writes_nothing(town, administrator):
+    services.set_grid_boundary(town.grid_a, builders.square(106.80, 35.50, 0.01), by=administrator)
+    town.grid_a.refresh_from_db()
+    changed_at = town.grid_a.updated_at
+    services.set_grid_boundary(town.grid_a, builders.square(106.80, 35.50, 0.01), by=administrator)
+    town.grid_a.refresh_from_db()
+    assert town.grid_a.updated_at == changed_at
+    assert len(audit_rows("grid.set_boundary")) == 1
+
+
+def test_stored_coordinates_are_exactly_the_given_ones(town, administrator):
+    ring = [
+        [106.80123456789012, 35.5],
+        [106.9, 35.5],
+        [106.9, 35.612345678901234],
+        [106.80123456789012, 35.5],
+    ]
+    grid = services.set_grid_boundary(
+        town.grid_a, {"type": "Polygon", "coordinates": [ring]}, by=administrator
+    )
+    grid.refresh_from_db()
+    assert grid.boundary == {"type": "Polygon", "coordinates": [ring]}
