@@ -61,8 +61,9 @@ class DemoSummary:
 def load_demo_town(*, today: dt.date | None = None) -> DemoSummary:
     """Load (or complete) the demo town and the duty roster of `today`'s month.
 
-    Refuses with DemoError where demo data is not allowed (production settings). Writes one
-    audit row for a build and one for new roster days.
+    Refuses with DemoError where demo data is not allowed (production settings). A build writes
+    `demo.load` and, through `regions.services.set_grid_boundary`, one `grid.set_boundary` per
+    grid; new roster days write `demo.duty_roster`. A complete town writes nothing else.
     """
     if not settings.DEMO_ALLOWED:
         raise DemoError(_("Demo data may not be loaded in production (FENGQIAO_ENV=production)."))
