@@ -87,3 +87,110 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditTrailError("the audit trail is append-only")
+
+
+class HolidayQuerySet(models.QuerySet["Holiday"]):
+    """Bulk writes to the calendar mark every process's cached calendar stale, like `Holiday.save`."""
+
+    def update(self, **kwargs: Any) -> int:
+        count = super().update(**kwargs)
+        CalendarVersion.bump()
+        return count
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        result = super().delete()
+        CalendarVersion.bump()
+        return result
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Holiday]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        CalendarVersion.bump()
+        return created
+
+    def bulk_update(self, objs: Any, *args: Any, **kwargs: Any) -> int:
+        count = super().bulk_update(objs, *args, **kwargs)
+        CalendarVersion.bump()
+        return count
+
+
+class Holiday(models.Model):
+    """An exception to the Monday-to-Friday week (节假日 / 调休上班日) on the working-day calendar.
+
+    Only exceptions are stored: a statutory holiday falling on a weekday (`is_workday=False`) and
+    an adjusted working weekend day (`is_workday=True`, 调休). Any other date is a working day when
+    it is a Monday to Friday. Seeded from chinese-calendar (migration 0003) and corrected by
+    administrators each year when the State Council publishes the next year's arrangement; see
+    `fengqiao.core.calendar`.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(
+        _("working day"),
+        default=False,
+        help_text=_("Ticked for an adjusted working weekend day (调休上班); unticked for a holiday."),
+    )
+    name = models.CharField(_("name"), max_length=60, blank=True)
+
+    objects = HolidayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("holiday or adjusted working day")
+        verbose_name_plural = _("working-day calendar")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        CalendarVersion.bump()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        result = super().delete(*args, **kwargs)
+        CalendarVersion.bump()
+        return result
+
+
+class CalendarVersion(models.Model):
+    """The version of the working-day calendar (日历版本) that every process's cache checks.
+
+    One row, given a fresh random token by every write to `Holiday` in the writer's transaction
+    (the same scheme as `regions.GridIndexVersion`): another process sees the new token on its next
+    calendar computation (one primary-key read) and reloads.
+    """
+
+    SINGLETON_ID = 1
+
+    token = models.CharField(_("token"), max_length=32)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar version")
+        verbose_name_plural = _("calendar versions")
+
+    def __str__(self) -> str:
+        return self.token
+
+    @classmethod
+    def bump(cls) -> str:
+        """Give the calendar a new version; part of the caller's transaction."""
+        import uuid
+
+        from django.utils import timezone
+
+        token = uuid.uuid4().hex
+        if not cls.objects.filter(pk=cls.SINGLETON_ID).update(token=token, changed_at=timezone.now()):
+            cls.objects.update_or_create(pk=cls.SINGLETON_ID, defaults={"token": token})
+        return token
+
+    @classmethod
+    def current(cls) -> str:
+        """The current token (one primary-key read); creates the row if it is missing."""
+        import uuid
+
+        token = cls.objects.filter(pk=cls.SINGLETON_ID).values_list("token", flat=True).first()
+        if token is None:
+            token = cls.objects.get_or_create(pk=cls.SINGLETON_ID, defaults={"token": uuid.uuid4().hex})[
+                0
+            ].token
+        return token
