@@ -246,19 +246,18 @@ def _link_scopes(
 
 
 def working_days(month_of: dt.date) -> list[dt.date]:
-    """The working days of the month, on the Chinese calendar (holidays and adjusted weekends).
+    """The working days of the month, on the platform's working-day calendar.
 
-    chinese_calendar knows only the years the State Council has published; for any other year
-    the days fall back to Monday to Friday.
+    That is `core.calendar`: the Holiday table seeded from chinese_calendar (statutory holidays and
+    adjusted working weekends) with administrators' corrections, and Monday to Friday for years
+    chinese_calendar does not know.
     """
-    import chinese_calendar
+    from fengqiao.core.calendar import get_calendar
 
+    calendar = get_calendar()
     first = month_of.replace(day=1)
     days = [first + dt.timedelta(days=n) for n in range(monthrange(first.year, first.month)[1])]
-    try:
-        return [day for day in days if chinese_calendar.is_workday(day)]
-    except NotImplementedError:
-        return [day for day in days if day.weekday() < 5]
+    return [day for day in days if calendar.is_workday(day)]
 
 
 def ensure_duty_roster(town: Region, leader_usernames: tuple[str, ...], *, month_of: dt.date) -> int:

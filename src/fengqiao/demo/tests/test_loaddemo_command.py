@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from fengqiao.accounts.models import User
 from fengqiao.center.models import Department, DutyShift, Room, Window
-from fengqiao.core.models import AuditEvent
+from fengqiao.core.models import AuditEvent, Holiday
 from fengqiao.demo.exceptions import DemoError
 from fengqiao.demo.tests.conftest import database_digest
 from fengqiao.demo.town import load_demo_town
@@ -95,6 +95,18 @@ def test_it_falls_back_to_monday_to_friday_for_years_the_calendar_does_not_know(
     dates = list(DutyShift.objects.values_list("date", flat=True))
     assert len(dates) == 21  # March 2031: 21 weekdays
     assert all(day.weekday() < 5 for day in dates)
+
+
+def test_it_follows_an_administrators_correction_of_the_calendar(db):
+    # A day off declared locally (say, for a flood) is not a duty day; an extra working
+    # Sunday is.
+    Holiday.objects.create(date=dt.date(2026, 10, 12), is_workday=False, name="防汛停工")
+    Holiday.objects.create(date=dt.date(2026, 10, 18), is_workday=True, name="调休上班")
+    load_demo_town(today=dt.date(2026, 10, 15))
+    dates = set(DutyShift.objects.values_list("date", flat=True))
+    assert dt.date(2026, 10, 12) not in dates
+    assert dt.date(2026, 10, 18) in dates
+    assert len(dates) == 18
 
 
 def test_it_repairs_an_incomplete_town(db):
