@@ -144,10 +144,10 @@ def test_setting_the_same_boundary_again_writes_nothing(town, administrator):
 
 def test_stored_coordinates_are_exactly_the_given_ones(town, administrator):
     ring = [
-        [106.80123456789012, 35.5],
-        [106.9, 35.5],
-        [106.9, 35.612345678901234],
-        [106.80123456789012, 35.5],
+        [107.80123456789012, 35.5],
+        [107.9, 35.5],
+        [107.9, 35.612345678901234],
+        [107.80123456789012, 35.5],
     ]
     grid = services.set_grid_boundary(
         town.grid_a, {"type": "Polygon", "coordinates": [ring]}, by=administrator
