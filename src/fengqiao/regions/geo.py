@@ -232,12 +232,15 @@ class GridIndex:
 
 
 class _Cache:
-    """The process's index and the version token it was built at."""
+    """The process's index with the version token it was built at, as one (token, index) pair.
+
+    One attribute, replaced whole, so a thread reading it while another rebuilds sees either the
+    old pair or the new one, never the new token beside the old index.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.token: str | None = None
-        self.index: GridIndex | None = None
+        self.built: tuple[str, GridIndex] | None = None
 
 
 _cache = _Cache()
@@ -268,21 +271,21 @@ def get_index() -> GridIndex:
     # Read the token before the grids: a change committed in between makes the next call rebuild,
     # never tags old grids with a new token.
     token = GridIndexVersion.current()
-    index = _cache.index
-    if index is not None and _cache.token == token:
-        return index
+    built = _cache.built
+    if built is not None and built[0] == token:
+        return built[1]
     with _cache.lock:
-        if _cache.index is None or _cache.token != token:
-            _cache.index = _load_index()
-            _cache.token = token
-        return _cache.index
+        built = _cache.built
+        if built is None or built[0] != token:
+            built = (token, _load_index())
+            _cache.built = built
+        return built[1]
 
 
 def forget_index() -> None:
     """Drop this process's index (the next locate rebuilds it)."""
     with _cache.lock:
-        _cache.index = None
-        _cache.token = None
+        _cache.built = None
 
 
 def grids_changed() -> None:
