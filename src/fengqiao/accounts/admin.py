@@ -83,6 +83,15 @@ class UserAdmin(AdministratorsOnlyMixin, DjangoUserAdmin):
         (_("Role and scope"), {"fields": _scope}),
     )
 
+    actions = ["unlock"]
+
+    @admin.action(description=_("Unlock the selected accounts (clear failed log-ins)"))
+    def unlock(self, request: HttpRequest, queryset: Any) -> None:
+        cleared = [services.unlock_user(user, by=request.user) for user in queryset]
+        self.message_user(
+            request, _("%(count)d account(s) unlocked.") % {"count": sum(1 for n in cleared if n)}
+        )
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The username is the login and the audit trail's name for the person: it does not change.
         return (*self.readonly_fields, "username") if obj is not None else self.readonly_fields

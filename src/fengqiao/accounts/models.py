@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -107,7 +107,7 @@ class User(AbstractUser):
         help_text=_("Resident ID numbers and phones are masked for everyone else."),
     )
 
-    objects = FengqiaoUserManager()
+    objects: ClassVar[FengqiaoUserManager] = FengqiaoUserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -21,11 +21,12 @@ def compute_scope(user: User) -> Scope:
     if user.role == Role.DEPARTMENT_OFFICER:
         # A department sees its own data; the department's area (its town, or its village for a
         # village committee) gives it the map and the grids it works in.
-        if user.department_id is None:
+        department = user.department
+        if department is None:
             return Scope()
-        department_path = user.department.region.path if user.department.region_id else None
+        department_path = department.region.path if department.region_id else None
         return Scope(
-            department_ids=frozenset({user.department_id}),
+            department_ids=frozenset({department.pk}),
             region_paths=(department_path,) if department_path else (),
         )
     return Scope(region_paths=region_paths, grid_ids=frozenset(user.grids.values_list("id", flat=True)))

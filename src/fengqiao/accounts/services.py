@@ -162,3 +162,17 @@ def set_password(user: User, *, by: Any, password: str) -> User:
         changes={"by_self": getattr(by, "pk", None) == user.pk, "tokens_revoked": revoked},
     )
     return user
+
+
+@transaction.atomic
+def unlock_user(user: User, *, by: Any) -> int:
+    """Lift a login lockout (解除锁定) before its time, as the lockout page promises.
+
+    Clears the account's failed attempts in django-axes; writes one `user.unlock` audit row with
+    how many attempts were cleared. Returns that number.
+    """
+    from axes.utils import reset as reset_login_failures
+
+    cleared = reset_login_failures(username=user.get_username())
+    audit.record("user.unlock", by=by, obj=user, changes={"attempts_cleared": cleared})
+    return cleared

@@ -159,3 +159,21 @@ def test_the_lockout_is_audited(client, clerk, frozen):
     assert refused.object_id == str(clerk.pk)
     assert refused.ip_address == "127.0.0.1"
     assert PASSWORD not in str(refused.changes)
+
+
+def test_an_administrator_can_unlock_an_account_early_and_it_is_audited(client, clerk, administrator, frozen):
+    fail_five_times_on_the_page(client)
+    admin_client = type(client)()
+    admin_client.force_login(administrator)
+    response = admin_client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "unlock", "_selected_action": [clerk.pk]},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="user.unlock")
+    assert (event.actor, event.object_id, event.changes) == (
+        administrator,
+        str(clerk.pk),
+        {"attempts_cleared": 1},
+    )
+    assert login(client, "clerk", PASSWORD).status_code == 302

@@ -47,3 +47,18 @@ def test_the_api_cannot_change_or_delete(auditor, event):
     assert client.patch(f"{URL}{event.pk}/", {"action": "x"}, format="json").status_code == 405
     assert client.delete(f"{URL}{event.pk}/").status_code == 405
     assert AuditEvent.objects.get(pk=event.pk).action == "department.update"
+
+
+def test_the_api_query_count_does_not_grow_with_the_trail(auditor, clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_client(auditor)
+    audit.record("user.update", by=clerk, obj=clerk)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    for n in range(40):
+        audit.record("user.update", by=clerk, obj=clerk, changes={"n": n})
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(URL).json()["count"] == 41
+    assert len(many) == len(few)

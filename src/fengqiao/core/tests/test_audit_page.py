@@ -94,3 +94,18 @@ def test_the_page_offers_no_way_to_change_the_trail(client, auditor, trail):
     assert (
         AuditEvent.objects.filter(action__in=["user.create", "user.update", "department.update"]).count() == 3
     )
+
+
+def test_the_page_query_count_does_not_grow_with_the_trail(client, auditor, clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(auditor)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    for n in range(40):
+        audit.record("user.update", by=clerk, obj=clerk, changes={"n": n})
+    with CaptureQueriesContext(connection) as many:
+        client.get(URL)
+    assert len(many) == len(few)
