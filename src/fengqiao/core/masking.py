@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import models
+
 
 def mask_resident_id(value: str) -> str:
     if len(value) < 10:
@@ -20,3 +24,31 @@ def mask_name(value: str) -> str:
     if len(value) <= 1:
         return value
     return value[0] + "*" * (len(value) - 1)
+
+
+_MASKS = {"resident_id": mask_resident_id, "phone": mask_phone, "name": mask_name}
+
+
+def may_see_sensitive(user: Any) -> bool:
+    """Whether the user holds the `view_sensitive` right (and is an active, logged-in user)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and getattr(user, "view_sensitive", False)
+    )
+
+
+def reveal(value: str, *, kind: str, viewer: Any, obj: models.Model | None = None, field: str = "") -> str:
+    """The value as this viewer may see it: masked, or in full with a `sensitive.read` audit row.
+
+    DESIGN.md "Data scoping": every unmasked read of a resident ID or phone is audited. The row
+    names the object and field read, never the value itself.
+    """
+    if not value:
+        return value
+    if not may_see_sensitive(viewer):
+        return _MASKS[kind](value)
+    from fengqiao.core import audit
+
+    audit.record("sensitive.read", by=viewer, obj=obj, changes={"kind": kind, "field": field})
+    return value

@@ -42,3 +42,35 @@ def test_masked_ids_keep_their_length_and_hide_the_birth_date(value):
 def test_masked_mobiles_hide_the_middle_four(value):
     masked = mask_phone(f"+86{value}")
     assert masked == f"{value[:3]}****{value[-4:]}"
+
+
+def test_reveal_masks_for_users_without_the_right_and_writes_nothing(clerk, town):
+    from fengqiao.core.masking import reveal
+    from fengqiao.core.models import AuditEvent
+
+    assert reveal("62080219900101123X", kind="resident_id", viewer=clerk) == "620802********123X"
+    assert reveal("+8613912345678", kind="phone", viewer=clerk) == "139****5678"
+    assert reveal("", kind="phone", viewer=clerk) == ""
+    assert not AuditEvent.objects.filter(action="sensitive.read").exists()
+
+
+def test_reveal_shows_the_value_to_holders_of_the_right_and_audits_the_read(clerk, worker_a):
+    from fengqiao.core.masking import reveal
+    from fengqiao.core.models import AuditEvent
+
+    clerk.view_sensitive = True
+    clerk.save()
+    assert (
+        reveal("+8613912345678", kind="phone", viewer=clerk, obj=worker_a, field="phone") == "+8613912345678"
+    )
+    event = AuditEvent.objects.get(action="sensitive.read")
+    assert (event.actor, event.object_id) == (clerk, str(worker_a.pk))
+    assert event.changes == {"kind": "phone", "field": "phone"}
+    assert "13912345678" not in str(event.changes)
+
+
+def test_an_inactive_holder_of_the_right_sees_masked_values(clerk):
+    from fengqiao.core.masking import reveal
+
+    clerk.view_sensitive, clerk.is_active = True, False
+    assert reveal("+8613912345678", kind="phone", viewer=clerk) == "139****5678"
