@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import shapely
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -71,6 +71,69 @@ def _check_no_overlap(geom: Any, *, exclude_codes: Iterable[str]) -> None:
             % {"codes": ", ".join(found.code for found in overlapping)},
             code="overlap",
         )
+
+
+REGION_FIELDS = ["code", "name", "level", "parent"]
+
+
+def _region_error(error: ValidationError) -> RegionError:
+    messages = (
+        error.messages
+        if not hasattr(error, "error_dict")
+        else [m for ms in error.message_dict.values() for m in ms]
+    )
+    return RegionError(" ".join(str(message) for message in messages))
+
+
+@transaction.atomic
+def create_region(*, by: Any, code: str, name: str, level: str, parent: Region | None = None) -> Region:
+    """Add a county, town or village (新增行政区划) to the tree; writes `region.create`."""
+    _require_administrator(by)
+    region = Region(code=str(code).strip(), name=str(name).strip(), level=level, parent=parent)
+    try:
+        region.full_clean(exclude=["path"])
+    except ValidationError as error:
+        raise _region_error(error) from None
+    region.save()
+    record(
+        "region.create",
+        by=by,
+        obj=region,
+        changes={"code": region.code, "name": region.name, "level": level, "parent": str(parent or "")},
+    )
+    return region
+
+
+@transaction.atomic
+def update_region(region: Region, *, by: Any, code: str, name: str) -> Region:
+    """Rename or recode a region (修改行政区划); writes `region.update` if anything changed.
+
+    A new code changes the region's materialised path and, in the same transaction, the paths of
+    everything under it, so "everything under this town" stays one `startswith` query.
+    """
+    _require_administrator(by)
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    before = snapshot(region, ["code", "name"])
+    old_path = region.path
+    region.code, region.name = str(code).strip(), str(name).strip()
+    try:
+        region.full_clean(exclude=["path"])
+    except ValidationError as error:
+        raise _region_error(error) from None
+    changes = diff(region, before, ["code", "name"])
+    if not changes:
+        return region
+    region.save()
+    if region.path != old_path:
+        descendants = list(
+            Region.objects.select_for_update().filter(path__startswith=old_path).exclude(pk=region.pk)
+        )
+        for descendant in descendants:
+            descendant.path = region.path + descendant.path[len(old_path) :]
+        Region.objects.bulk_update(descendants, ["path"])
+        changes["descendants_moved"] = len(descendants)
+    record("region.update", by=by, obj=region, changes=changes)
+    return region
 
 
 @transaction.atomic
@@ -139,6 +202,20 @@ def set_grid_boundary(grid: Grid, geometry: Any, *, by: Any) -> Grid:
     grid.save(update_fields=["boundary", "area_m2", "updated_at"])
     record("grid.set_boundary", by=by, obj=grid, changes={"area_m2": [old_area, grid.area_m2]})
     return grid
+
+
+@transaction.atomic
+def delete_grid(grid: Grid, *, by: Any) -> None:
+    """Delete a grid (删除网格); writes `grid.delete` with what it was. Its workers lose it."""
+    _require_administrator(by)
+    grid = Grid.objects.select_for_update().select_related("village").get(pk=grid.pk)
+    record(
+        "grid.delete",
+        by=by,
+        obj=grid,
+        changes={"code": grid.code, "name": grid.name, "village": grid.village.code, "area_m2": grid.area_m2},
+    )
+    grid.delete()
 
 
 # --- import ------------------------------------------------------------------------------------
