@@ -105,11 +105,16 @@ class Region(TimeStampedModel):
         return Region.objects.filter(path__startswith=self.path).exclude(pk=self.pk)
 
 
+#: The fields the point-location index is built from: writing any of them makes it stale.
+INDEXED_FIELDS = frozenset({"boundary", "code"})
+
+
 class GridQuerySet(ScopedQuerySet["Grid"]):
     """Grids are visible inside a viewer's region paths and as the viewer's own grids.
 
-    Every bulk write through this queryset marks the grid index stale (see `GridIndexVersion`),
-    like `Grid.save` and `Grid.delete` do for single rows.
+    Every bulk write through this queryset that touches INDEXED_FIELDS (and every create and
+    delete) marks the grid index stale (see `GridIndexVersion`), like `Grid.save` and
+    `Grid.delete` do for single rows.
     """
 
     region_path_lookup = "village__path"
@@ -127,7 +132,8 @@ class GridQuerySet(ScopedQuerySet["Grid"]):
 
     def update(self, **kwargs: Any) -> int:
         count = super().update(**kwargs)
-        GridIndexVersion.bump()
+        if INDEXED_FIELDS.intersection(kwargs):
+            GridIndexVersion.bump()
         return count
 
     def delete(self) -> tuple[int, dict[str, int]]:
@@ -140,9 +146,10 @@ class GridQuerySet(ScopedQuerySet["Grid"]):
         GridIndexVersion.bump()
         return created
 
-    def bulk_update(self, objs: Any, *args: Any, **kwargs: Any) -> int:
-        count = super().bulk_update(objs, *args, **kwargs)
-        GridIndexVersion.bump()
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        if INDEXED_FIELDS.intersection(fields):
+            GridIndexVersion.bump()
         return count
 
 
@@ -177,7 +184,9 @@ class Grid(TimeStampedModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        GridIndexVersion.bump()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or INDEXED_FIELDS.intersection(update_fields):
+            GridIndexVersion.bump()
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         result = super().delete(*args, **kwargs)

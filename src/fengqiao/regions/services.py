@@ -1,9 +1,10 @@
-"""Every change to grids (网格) and their boundaries, and the boundary files in and out.
+"""Every change to regions (行政区划) and grids (网格), and the boundary files in and out.
 
-Each writing service runs in one transaction, takes the grid-boundary lock (the
-`GridIndexVersion` row, so two imports can never each pass the overlap check and together
-overlap), writes one audit row per changed grid, and leaves the index version bumped so every
-process's `locate` index is rebuilt.
+Each writing service runs in one transaction, is for administrators only, and writes one audit
+row per changed region or grid. Services that write boundaries take the grid-boundary lock (the
+`GridIndexVersion` row), so two imports can never each pass the overlap check and together
+overlap; every grid write leaves the index version bumped, so every process's `locate` index is
+rebuilt on its next call.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ VILLAGE_FIELDS = ("village_code", "vill_code", "village", "village_name", "vill_
 
 def _require_administrator(user: Any) -> None:
     if not getattr(user, "is_administrator", False):
-        raise PermissionDenied(_("Only administrators may change grids."))
+        raise PermissionDenied(_("Only administrators may change regions and grids."))
 
 
 def _lock_boundaries() -> None:
@@ -71,9 +72,6 @@ def _check_no_overlap(geom: Any, *, exclude_codes: Iterable[str]) -> None:
             % {"codes": ", ".join(found.code for found in overlapping)},
             code="overlap",
         )
-
-
-REGION_FIELDS = ["code", "name", "level", "parent"]
 
 
 def _region_error(error: ValidationError) -> RegionError:

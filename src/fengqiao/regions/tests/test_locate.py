@@ -199,3 +199,13 @@ def test_locate_for_user_hides_grids_the_user_may_not_see(town, worker_a, worker
     assert geo.locate_for_user(clerk, 106.805, 35.505) == town.grid_a
     # The border belongs to grid A for everyone, so worker_b does not get grid B there.
     assert geo.locate_for_user(worker_b, 106.81, 35.505) is None
+
+
+def test_only_writes_to_boundary_or_code_make_the_index_stale(town):
+    token = GridIndexVersion.current()
+    Grid.objects.filter(pk=town.grid_a.pk).update(name="改名")
+    town.grid_b.name = "也改名"
+    town.grid_b.save(update_fields=["name", "updated_at"])
+    assert GridIndexVersion.current() == token
+    Grid.objects.bulk_update([town.grid_b], ["code"])
+    assert GridIndexVersion.current() != token
