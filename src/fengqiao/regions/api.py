@@ -41,26 +41,26 @@ class RegionSerializer(serializers.ModelSerializer[Region]):
         fields = ["id", "code", "name", "level", "parent", "path"]
 
 
-class VillageSerializer(serializers.ModelSerializer[Region]):
+class GridVillageSerializer(serializers.ModelSerializer[Region]):
     class Meta:
         model = Region
         fields = ["id", "code", "name"]
 
 
-class WorkerSerializer(serializers.Serializer[Any]):
+class GridWorkerSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
 class GridSerializer(serializers.ModelSerializer[Grid]):
-    village = VillageSerializer(read_only=True)
+    village = GridVillageSerializer(read_only=True)
     workers = serializers.SerializerMethodField()
 
     class Meta:
         model = Grid
         fields = ["id", "code", "name", "village", "area_m2", "workers"]
 
-    @extend_schema_field(WorkerSerializer(many=True))
+    @extend_schema_field(GridWorkerSerializer(many=True))
     def get_workers(self, grid: Grid) -> list[dict[str, Any]]:
         workers = getattr(grid, "worker_list", None)
         if workers is None:
@@ -81,7 +81,7 @@ class LocateResponseSerializer(serializers.Serializer[Any]):
     grid = GridSerializer(allow_null=True, help_text="The grid holding the point, or null")
 
 
-class ErrorSerializer(serializers.Serializer[Any]):
+class LocateErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
     code = serializers.CharField()
 
@@ -139,7 +139,9 @@ class GridViewSet(viewsets.ReadOnlyModelViewSet[Grid]):
         filters=False,
         responses={
             200: LocateResponseSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="missing, malformed or out-of-range lon/lat"),
+            400: OpenApiResponse(
+                LocateErrorSerializer, description="missing, malformed or out-of-range lon/lat"
+            ),
         },
     )
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)

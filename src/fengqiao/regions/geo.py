@@ -14,6 +14,9 @@ The rules, so every caller gets the same answer:
   on the order the tree returns them, and it is the same after every rebuild.
 * Coordinates are WGS84 longitude and latitude in degrees (CGCS2000 is treated as the same, as it
   differs by centimetres).
+
+Models are imported inside the functions that need them, so `GridIndex` and the geometry helpers
+work without a configured Django (`regions.bench` builds indexes with no database).
 """
 
 from __future__ import annotations
