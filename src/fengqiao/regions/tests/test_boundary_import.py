@@ -181,7 +181,7 @@ def test_a_geojson_crs_member_is_honoured(town, administrator):
 # --- shapefiles ----------------------------------------------------------------------------------
 
 
-def shapefile_zip(rows, *, epsg, encoding="gbk", cpg="GBK", fields=("WGBM", "WGMC", "CUN")):
+def shapefile_zip(rows, *, epsg, encoding="gbk", cpg="GBK", prj=True, fields=("WGBM", "WGMC", "CUN")):
     """A zipped shapefile of lon/lat rows (code, name, village, geojson), projected to `epsg`."""
     transformer = Transformer.from_crs(4490, epsg, always_xy=True) if epsg != 4490 else None
     shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
@@ -200,7 +200,8 @@ def shapefile_zip(rows, *, epsg, encoding="gbk", cpg="GBK", fields=("WGBM", "WGM
         archive.writestr("网格/grids.shp", shp.getvalue())
         archive.writestr("网格/grids.shx", shx.getvalue())
         archive.writestr("网格/grids.dbf", dbf.getvalue())
-        archive.writestr("网格/grids.prj", CRS.from_epsg(epsg).to_wkt("WKT1_ESRI"))
+        if prj:
+            archive.writestr("网格/grids.prj", CRS.from_epsg(epsg).to_wkt("WKT1_ESRI"))
         if cpg:
             archive.writestr("网格/grids.cpg", cpg)
     return out.getvalue()
@@ -260,6 +261,16 @@ def test_a_bad_shapefile_imports_nothing(town, administrator):
     assert [(error.index, error.code) for error in caught.value.errors] == [(3, "SG3"), (4, "SG4")]
     assert "北沟村" in caught.value.errors[1].message
     assert not Grid.objects.filter(code__startswith="SG").exists()
+
+
+def test_projected_coordinates_without_a_prj_are_named_per_feature(town, administrator):
+    data = shapefile_zip(ROWS, epsg=4545, prj=False)
+    with pytest.raises(RegionError) as caught:
+        services.import_boundaries(
+            data, by=administrator, code_field="WGBM", name_field="WGMC", village_field="CUN"
+        )
+    assert [error.index for error in caught.value.errors] == [1, 2]
+    assert ".prj" in caught.value.errors[0].message
 
 
 def test_a_zip_without_a_shapefile_is_refused(town, administrator):
