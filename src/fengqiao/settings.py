@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "fengqiao.accounts",
     "fengqiao.regions",
     "fengqiao.center",
+    "fengqiao.cases",
     "fengqiao.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -275,6 +276,25 @@ TASKS = {
         )
     }
 }
+
+# --- Cases: clocks, numbers, attachments, notifications ----------------------------------------
+# A case still overdue this many working days after its deadline gets a second-level notice.
+CASE_SECOND_NOTICE_WORKING_DAYS = env.int("CASE_SECOND_NOTICE_WORKING_DAYS", 3, minimum=1)
+# Case numbers read PREFIX-YEAR-NNNNNN; each town's counter row can carry its own prefix.
+CASE_NUMBER_PREFIX = env.str("CASE_NUMBER_PREFIX", "FQ")
+CASE_ATTACHMENT_MAX_BYTES = env.int("CASE_ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
+# Outbound channels after the in-app inbox: logging, sms, webhook (WeCom/DingTalk robot), email.
+NOTIFY_CHANNELS = env.list("NOTIFY_CHANNELS", ["logging"])
+if _unknown := set(NOTIFY_CHANNELS) - {"logging", "sms", "webhook", "email"}:
+    raise ImproperlyConfigured(f"NOTIFY_CHANNELS has unknown channels: {', '.join(sorted(_unknown))}")
+NOTIFY_SMS_URL = env.str("NOTIFY_SMS_URL")
+NOTIFY_SMS_TOKEN = env.str("NOTIFY_SMS_TOKEN")
+NOTIFY_WEBHOOK_URL = env.str("NOTIFY_WEBHOOK_URL")
+for _channel, _url_setting in (("sms", "NOTIFY_SMS_URL"), ("webhook", "NOTIFY_WEBHOOK_URL")):
+    if _channel in NOTIFY_CHANNELS and not globals()[_url_setting].startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"NOTIFY_CHANNELS includes {_channel}: set {_url_setting} to an http(s) URL")
+NOTIFY_TIMEOUT_SECONDS = env.int("NOTIFY_TIMEOUT_SECONDS", 5, minimum=1)
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
 
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env.choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper()

@@ -1,0 +1,421 @@
+"""Intake (受理登记): taking a case in, numbering it, locating it, and its attachments."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import secrets
+import struct
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fengqiao.cases import sla, workflow
+from fengqiao.cases.exceptions import AttachmentError, CaseError
+from fengqiao.cases.models import (
+    Assignment,
+    Attachment,
+    Case,
+    CaseCounter,
+    Category,
+    Channel,
+    Kind,
+    Status,
+    Urgency,
+)
+from fengqiao.cases.services.common import ensure_visible, lock_case, record_event
+from fengqiao.core.audit import record
+from fengqiao.core.validators import normalize_phone
+from fengqiao.regions.exceptions import CoordinateError
+from fengqiao.regions.models import Grid, Region
+
+#: Tracking codes avoid characters read aloud ambiguously over the phone (0/O, 1/I/L).
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+TRACKING_LENGTH = 12  # 31**12, about 2**59: not guessable, short enough to read out
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+
+
+def _invalid(field: str, message: str) -> CaseError:
+    return CaseError(message, code="invalid", http_status=400, fields={field: message})
+
+
+def _choice(field: str, value: str, choices: Any) -> str:
+    if value not in choices.values:
+        raise _invalid(field, _("“%(value)s” is not a valid choice.") % {"value": str(value)[:40]})
+    return value
+
+
+def _town_of_user(by: Any) -> Region | None:
+    """The one town a user works in, when it can be told from their regions or grids."""
+    if by is None:
+        return None
+    towns = {region for region in by.regions.all() if region.level == Region.Level.TOWN}
+    for region in by.regions.filter(level=Region.Level.VILLAGE).select_related("parent"):
+        towns.add(region.parent)
+    for grid in by.grids.select_related("village__parent"):
+        towns.add(grid.village.parent)
+    return towns.pop() if len(towns) == 1 else None
+
+
+def next_case_number(town: Region, year: int) -> str:
+    """The next number of the town's year, gap-free: the counter row is locked until commit."""
+    counter = CaseCounter.objects.select_for_update().filter(town=town, year=year).first()
+    if counter is None:
+        prefix = (
+            CaseCounter.objects.filter(town=town).order_by("-year").values_list("prefix", flat=True).first()
+            or settings.CASE_NUMBER_PREFIX
+        )
+        try:
+            with transaction.atomic():
+                counter = CaseCounter.objects.create(town=town, year=year, prefix=prefix)
+        except IntegrityError:
+            # Another intake created the year's row first (it waited on the unique index).
+            counter = CaseCounter.objects.select_for_update().get(town=town, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{counter.prefix}-{year}-{counter.last_number:06d}"
+
+
+def _request_hash(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _replay(existing: Case, digest: str) -> Case:
+    if existing.request_hash != digest:
+        raise CaseError(
+            _("This idempotency key was already used for a different case."),
+            code="idempotency_conflict",
+            http_status=422,
+        )
+    return existing
+
+
+@transaction.atomic
+def create_case(
+    *,
+    by: Any,
+    kind: str,
+    channel: str,
+    title: str,
+    description: str = "",
+    category: Category | None = None,
+    urgency: str = Urgency.NORMAL,
+    lon: Any = None,
+    lat: Any = None,
+    address: str = "",
+    grid: Grid | None = None,
+    location_override_reason: str = "",
+    town: Region | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    anonymous: bool = False,
+    idempotency_key: str | None = None,
+) -> Case:
+    """Take a case in (受理登记): number it, locate it, and start its acceptance clock.
+
+    The grid (and so the village and town) comes from the point through `regions.geo.locate`; a
+    `grid` given as well overrides it, with a reason. Without a point, `grid` or `town` (or the
+    user's single town) says where it belongs. The reporter's phone is stored in E.164; an
+    anonymous reporter's name and phone are not stored. Writes the case and a `report` timeline
+    row (plus an audit row when the location was overridden). With an `idempotency_key`, the same
+    user sending the same body again gets the first case back; a different body is a 422.
+    """
+    from fengqiao.regions import geo
+
+    if workflow.role_of(by) not in workflow.INTAKE_ROLES:
+        raise PermissionDenied(_("Your role may not take cases in."))
+    kind = _choice("kind", kind, Kind)
+    channel = _choice("channel", channel, Channel)
+    urgency = _choice("urgency", urgency or Urgency.NORMAL, Urgency)
+    title = (title or "").strip()
+    if not title:
+        raise _invalid("title", _("A case needs a title."))
+    if len(title) > 120:
+        raise _invalid("title", _("The title is longer than 120 characters."))
+    if category is not None and (category.kind != kind or not category.active):
+        raise _invalid("category", _("This category is not an active category of this kind."))
+    if anonymous:
+        reporter_name, reporter_phone = "", ""
+    reporter_name = (reporter_name or "").strip()[:60]
+    if reporter_phone:
+        try:
+            reporter_phone = normalize_phone(reporter_phone)
+        except ValidationError as exc:
+            raise _invalid("reporter_phone", str(exc.messages[0])) from None
+
+    point: tuple[float, float] | None = None
+    if lon not in (None, "") or lat not in (None, ""):
+        try:
+            point = geo.validate_point(lon, lat)
+        except CoordinateError as exc:
+            raise _invalid("lon" if "longitude" in str(exc).lower() else "lat", str(exc)) from None
+    located = geo.locate(*point) if point else None
+    location_override_reason = (location_override_reason or "").strip()
+    overridden = grid is not None and located is not None and grid.pk != located.pk
+    if overridden and not location_override_reason:
+        raise _invalid(
+            "location_override_reason",
+            _("The point lies in grid %(located)s: give a reason for filing the case under %(grid)s.")
+            % {"located": located, "grid": grid},
+        )
+    if not overridden:
+        location_override_reason = ""
+    final_grid = grid or located
+    village = final_grid.village if final_grid else None
+    case_town = village.parent if village is not None else (town or _town_of_user(by))
+    if case_town is None or case_town.level != Region.Level.TOWN:
+        raise _invalid("town", _("Say where the case is: a point, a grid or a town."))
+
+    body = {
+        "kind": kind,
+        "channel": channel,
+        "title": title,
+        "description": description or "",
+        "category": category.pk if category else None,
+        "urgency": urgency,
+        "lon": point[0] if point else None,
+        "lat": point[1] if point else None,
+        "address": address or "",
+        "grid": final_grid.pk if final_grid else None,
+        "town": case_town.pk,
+        "reporter_name": reporter_name,
+        "reporter_phone": reporter_phone,
+        "anonymous": bool(anonymous),
+    }
+    digest = _request_hash(body)
+    scoped_key = ""
+    if idempotency_key:
+        scoped_key = f"{by.pk if by is not None else 'public'}:{idempotency_key}"[:200]
+        existing = Case.objects.filter(idempotency_key=scoped_key).first()
+        if existing is not None:
+            return _replay(existing, digest)
+
+    now = timezone.now()
+    year = timezone.localtime(now, timezone.get_default_timezone()).year
+    try:
+        with transaction.atomic():
+            case = Case(
+                number=next_case_number(case_town, year),
+                tracking_code=new_tracking_code(),
+                kind=kind,
+                channel=channel,
+                category=category,
+                urgency=urgency,
+                title=title,
+                description=description or "",
+                lon=point[0] if point else None,
+                lat=point[1] if point else None,
+                address=(address or "")[:200],
+                grid=final_grid,
+                village=village,
+                town=case_town,
+                location_override_reason=location_override_reason[:200],
+                reporter_name=reporter_name,
+                reporter_phone=reporter_phone,
+                anonymous=bool(anonymous),
+                reported_by=by if getattr(by, "is_authenticated", False) else None,
+                status=Status.REPORTED,
+                idempotency_key=scoped_key,
+                request_hash=digest if scoped_key else "",
+            )
+            sla.start_ack_clock(case, now=now)
+            case.save()
+    except IntegrityError:
+        if scoped_key:
+            # The same key committed by a concurrent request while this one waited on the index.
+            return _replay(Case.objects.get(idempotency_key=scoped_key), digest)
+        raise
+    record_event(
+        case,
+        None,
+        by=by,
+        at=now,
+        action="report",
+        from_status="",
+        to_status=Status.REPORTED,
+        note=description[:500] if description else "",
+        data={"channel": channel, "grid": final_grid.code if final_grid else None},
+    )
+    if overridden:
+        record(
+            "case.override_location",
+            by=by,
+            obj=case,
+            changes={"grid": [str(located), str(final_grid)], "reason": location_override_reason},
+        )
+    return case
+
+
+@transaction.atomic
+def relocate_case(case: Case, *, by: Any, grid: Grid, reason: str) -> Case:
+    """File the case under another grid (改派网格), with a reason; audited."""
+    case = lock_case(case)
+    ensure_visible(case, by)
+    if workflow.role_of(by) not in workflow.CENTER:
+        raise PermissionDenied(_("Only the center may move a case to another grid."))
+    if not (reason or "").strip():
+        raise _invalid("reason", _("Give a reason for moving the case."))
+    if not case.is_open:
+        raise CaseError(
+            _("The case is “%(status)s”: it cannot be moved now.") % {"status": case.get_status_display()},
+            code="wrong_status",
+            http_status=409,
+            current_status=case.status,
+        )
+    old = case.grid
+    town = grid.village.parent
+    if town is None:
+        raise _invalid("grid", _("This grid's village belongs to no town."))
+    case.grid, case.village, case.town = grid, grid.village, town
+    case.location_override_reason = reason.strip()[:200]
+    case.save(update_fields=["grid", "village", "town", "location_override_reason", "updated_at"])
+    now = timezone.now()
+    record_event(
+        case, None, by=by, at=now, action="relocate", note=reason, data={"grid": [str(old), str(grid)]}
+    )
+    record(
+        "case.override_location", by=by, obj=case, changes={"grid": [str(old), str(grid)], "reason": reason}
+    )
+    return case
+
+
+# --- attachments ----------------------------------------------------------------------------------
+
+ALLOWED_TYPES = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The content type from the file's first bytes (never from its name or the browser's claim)."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    return None
+
+
+# JPEG segments that carry no picture: EXIF/XMP (APP1), IPTC (APP13), other APPn, comments.
+_JPEG_KEEP_APP = {0xE0, 0xE2, 0xEE}  # JFIF, ICC colour profile, Adobe colour transform
+_PNG_DROP = {b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"}
+
+
+def strip_jpeg_metadata(data: bytes) -> bytes:
+    """The JPEG without EXIF (GPS position, camera, time), XMP, IPTC and comments."""
+    out = io.BytesIO()
+    out.write(b"\xff\xd8")
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            raise AttachmentError(_("The image is damaged."), code="bad_image", http_status=400)
+        marker = data[pos + 1]
+        if marker == 0xDA:  # start of scan: the rest is the picture
+            out.write(data[pos:])
+            return out.getvalue()
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        segment = data[pos : pos + 2 + length]
+        if not ((0xE0 <= marker <= 0xEF and marker not in _JPEG_KEEP_APP) or marker == 0xFE):
+            out.write(segment)
+        pos += 2 + length
+    raise AttachmentError(_("The image is damaged."), code="bad_image", http_status=400)
+
+
+def strip_png_metadata(data: bytes) -> bytes:
+    """The PNG without text chunks, EXIF and timestamps."""
+    out = io.BytesIO()
+    out.write(data[:8])
+    pos = 8
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        chunk_type = data[pos + 4 : pos + 8]
+        end = pos + 12 + length
+        if end > len(data):
+            break
+        if chunk_type not in _PNG_DROP:
+            out.write(data[pos:end])
+        pos = end
+        if chunk_type == b"IEND":
+            return out.getvalue()
+    raise AttachmentError(_("The image is damaged."), code="bad_image", http_status=400)
+
+
+def clean_image(data: bytes, content_type: str) -> bytes:
+    """Re-encode the image without metadata with Pillow when it is installed, else strip the
+    metadata segments byte by byte (which leaves the picture itself untouched)."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return strip_jpeg_metadata(data) if content_type == "image/jpeg" else strip_png_metadata(data)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            clean = Image.new(image.mode, image.size)
+            clean.putdata(list(image.getdata()))
+            buffer = io.BytesIO()
+            clean.save(buffer, format="JPEG" if content_type == "image/jpeg" else "PNG", quality=90)
+            return buffer.getvalue()
+    except Exception:  # Pillow raises many kinds of errors on a damaged file
+        raise AttachmentError(_("The image is damaged."), code="bad_image", http_status=400) from None
+
+
+@transaction.atomic
+def add_attachment(
+    case: Case, *, by: Any, file: Any, name: str = "", assignment: Assignment | None = None
+) -> Attachment:
+    """Attach a photo (JPEG, PNG) or a PDF to a case (附件), its type sniffed from the bytes.
+
+    Refuses empty files, files over `CASE_ATTACHMENT_MAX_BYTES` and anything else (an executable
+    renamed .jpg); strips image metadata such as the GPS position. Writes an `attach` timeline row.
+    """
+    case = lock_case(case)
+    ensure_visible(case, by)
+    limit = settings.CASE_ATTACHMENT_MAX_BYTES
+    data = file.read(limit + 1) if hasattr(file, "read") else bytes(file)
+    name = (name or getattr(file, "name", "") or "attachment").rsplit("/", 1)[-1][:200]
+    if not data:
+        raise AttachmentError(_("The file is empty."), code="empty_file", http_status=400)
+    if len(data) > limit:
+        raise AttachmentError(
+            _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
+            code="file_too_large",
+            http_status=400,
+        )
+    content_type = sniff_content_type(data[:16])
+    if content_type is None:
+        raise AttachmentError(
+            _("Only photos (JPEG, PNG) and PDF documents can be attached."), code="bad_type", http_status=400
+        )
+    if content_type.startswith("image/"):
+        data = clean_image(data, content_type)
+    if assignment is not None and assignment.case_id != case.pk:
+        raise ValueError("the assignment belongs to another case")
+    attachment = Attachment(
+        case=case,
+        assignment=assignment,
+        original_name=name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    attachment.file.save(f"upload.{ALLOWED_TYPES[content_type]}", ContentFile(data), save=False)
+    attachment.save()
+    record_event(
+        case,
+        None,
+        by=by,
+        at=timezone.now(),
+        action="attach",
+        assignment=assignment,
+        data={"attachment": attachment.pk, "name": name, "content_type": content_type},
+    )
+    return attachment
