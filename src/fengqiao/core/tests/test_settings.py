@@ -23,7 +23,8 @@ def run_django(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Co
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("FENGQIAO_", "DATABASE_URL", "SECRET_KEY", "DEBUG"))
+        # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; the child must not inherit it.
+        if not k.startswith(("FENGQIAO_", "DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_"))
     }
     base.update({"FENGQIAO_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"})
     base.update(env)
