@@ -51,8 +51,8 @@ def log_in(page: Any, base_url: str, username: str, password: str = DEMO_PASSWOR
     page.goto(f"{base_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
 
 
 def save_screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:

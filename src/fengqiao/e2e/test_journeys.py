@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from fengqiao.e2e.browser import log_in, save_screenshot
 
@@ -31,35 +32,37 @@ def test_the_clerk_sees_the_town_in_chinese_then_switches_to_english(page, live_
     leader_name = duty_leader_today()
 
     page.goto(f"{live_server.url}/")
-    assert page.locator("html").get_attribute("lang") == "zh-hans"
-    assert page.locator("form button[type=submit]").filter(has_text="登录").count() == 1
-    assert page.locator("h1").inner_text() == "登录综治中心"
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(page.locator("h1")).to_have_text("登录综治中心")
+    expect(page.locator("main form button[type=submit]")).to_have_text("登录")
+    expect(page.locator("label[for=id_username]")).to_have_text("用户名")
 
     log_in(page, live_server.url, "clerk")
     duty = page.locator("[data-testid=duty-today]")
-    assert "今日值班领导" in duty.inner_text()
-    assert leader_name in duty.inner_text()
+    expect(duty).to_contain_text("今日值班领导")
+    expect(duty).to_contain_text(leader_name)
     nav = page.locator("#mainnav")
-    assert "首页" in nav.inner_text()
-    assert "退出登录" in nav.inner_text()
+    expect(nav).to_contain_text("首页")
+    expect(nav).to_contain_text("退出登录")
 
     nav.get_by_role("link", name="网格地图").click()
+    expect(page.locator("h1")).to_have_text("网格地图")
     grid_map = page.locator("#grid-map")
-    grid_map.locator(".grid-polygon").first.wait_for()
-    assert grid_map.get_attribute("data-grid-count") == "20"
-    assert grid_map.locator(".grid-polygon").count() == 20
-    assert page.locator("h1").inner_text() == "网格地图"
+    expect(grid_map).to_have_attribute("data-grid-count", "20")
+    expect(grid_map.locator(".grid-polygon")).to_have_count(20)
+    expect(grid_map).to_contain_text("东沟村网格")  # the grids' permanent labels
     save_screenshot(page, "clerk-grid-map-zh-hans")
 
     switch = page.locator("[data-testid=language-en]")
-    assert switch.inner_text() == "English"
-    switch.click()
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("h1").inner_text() == "Grid map"
-    assert "Duty leader today" in page.locator("[data-testid=duty-today]").inner_text()
-    assert "Log out" in page.locator("#mainnav").inner_text()
-    assert page.locator("#grid-map .grid-polygon").count() == 20
+    expect(switch).to_have_text("English")
+    with page.expect_navigation():
+        switch.click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Grid map")
+    expect(page.locator("[data-testid=duty-today]")).to_contain_text(f"Duty leader today: {leader_name}")
+    expect(nav).to_contain_text("Log out")
+    expect(page.locator("#grid-map .grid-polygon")).to_have_count(20)
+    expect(page.locator("[data-testid=language-zh-hans]")).to_have_text("简体中文")
     save_screenshot(page, "clerk-grid-map-en")
 
 
@@ -75,27 +78,34 @@ def test_a_grid_worker_sees_only_their_grid(page, live_server, demo_town):
     log_in(page, live_server.url, "worker01")
     page.goto(f"{live_server.url}/regions/map/")
     grid_map = page.locator("#grid-map")
-    grid_map.locator(".grid-polygon").first.wait_for()
-    assert grid_map.get_attribute("data-grid-count") == "1"
-    assert grid_map.locator(".grid-polygon").count() == 1
+    expect(grid_map).to_have_attribute("data-grid-count", "1")
+    expect(grid_map.locator(".grid-polygon")).to_have_count(1)
+    expect(grid_map).to_contain_text(own_grid.name)
+    expect(grid_map).not_to_contain_text(other_grid.name)
     save_screenshot(page, "worker01-grid-map")
 
-    grid_map.locator(".grid-polygon").click()  # a grid on the map opens its page
-    page.wait_for_url(f"**/regions/grids/{own_grid.pk}/")
-    assert own_grid.name in page.locator("h1").inner_text()
+    with page.expect_navigation():
+        grid_map.locator(".grid-polygon").click()  # a grid on the map opens its page
+    assert page.url.endswith(f"/regions/grids/{own_grid.pk}/")
+    expect(page.locator("h1")).to_contain_text(own_grid.name)
 
-    assert page.goto(f"{live_server.url}/regions/grids/{own_grid.pk}/").status == 200
-    assert page.goto(f"{live_server.url}/regions/grids/{other_grid.pk}/").status == 404
+    response = page.goto(f"{live_server.url}/regions/grids/{other_grid.pk}/")
+    assert response is not None
+    assert response.status == 404
 
 
 def test_five_wrong_passwords_lock_the_account(page, live_server, demo_town):
-    for _attempt in range(5):
+    for _attempt in range(4):
         log_in(page, live_server.url, "clerk", password="not-the-password")  # noqa: S106
+    expect(page.locator("#id_password")).to_be_visible()  # four failures: still asked to log in
+    expect(page.locator("[data-testid=locked-out]")).to_have_count(0)
+
+    log_in(page, live_server.url, "clerk", password="not-the-password")  # noqa: S106
     locked = page.locator("[data-testid=locked-out]")
-    assert locked.is_visible()
-    assert "登录失败次数过多" in locked.inner_text()
+    expect(locked).to_be_visible()
+    expect(locked).to_contain_text("登录失败次数过多")
     save_screenshot(page, "clerk-locked-out")
 
     log_in(page, live_server.url, "clerk")  # the right password no longer helps
-    assert page.locator("[data-testid=locked-out]").is_visible()
-    assert page.locator("[data-testid=duty-today]").count() == 0
+    expect(page.locator("[data-testid=locked-out]")).to_be_visible()
+    expect(page.locator("[data-testid=duty-today]")).to_have_count(0)
