@@ -1,0 +1,86 @@
+"""Read helpers for case handling, always scoped (`visible_to`); 404 alike for missing and out of scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from fengqiao.accounts.models import Role
+from fengqiao.cases.models import Assignment, Case, CaseEvent, Notification, Supervision
+from fengqiao.core.scoping import get_for_user
+
+
+def get_case_for_user(user: Any, pk: Any) -> Case:
+    """The case if the user may see it; Http404 if it is missing or out of scope."""
+    case: Case = get_for_user(Case.objects.select_related("town", "village", "grid", "category"), user, pk)
+    return case
+
+
+def get_assignment_for_user(user: Any, pk: Any) -> Assignment:
+    """The assignment if the user may see it (their department's, or of a case they see); else 404."""
+    assignment: Assignment = get_for_user(Assignment.objects.select_related("case", "department"), user, pk)
+    return assignment
+
+
+def get_supervision_for_user(user: Any, pk: Any) -> Supervision:
+    supervision: Supervision = get_for_user(Supervision.objects.select_related("case"), user, pk)
+    return supervision
+
+
+def get_case_by_tracking_code(code: str) -> Case:
+    """The case a member of the public follows by its tracking code (the portal); 404 otherwise."""
+    code = (code or "").strip().upper()
+    case = Case.objects.filter(tracking_code=code).first() if code else None
+    if case is None:
+        raise Http404
+    return case
+
+
+def department_inbox(user: Any) -> QuerySet[Assignment]:
+    """The open assignments of the user's department, soonest deadline first."""
+    if getattr(user, "role", None) != Role.DEPARTMENT_OFFICER or not getattr(user, "department_id", None):
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.visible_to(user)
+        .open()
+        .select_related("case", "department")
+        .order_by("due_at", "id")
+    )
+
+
+def unread_count(user: Any) -> int:
+    """The badge on the inbox: the user's unread notifications."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def inbox(user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("case").order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class RouteStep:
+    """One step of the route map (流转轨迹): the event and the time since the previous step."""
+
+    event: CaseEvent
+    took: dt.timedelta | None
+
+
+def route_map(case: Case) -> list[RouteStep]:
+    """The case's timeline, oldest first, each step with how long it took since the one before."""
+    events = list(
+        CaseEvent.objects.filter(case=case)
+        .select_related("actor", "assignment__department")
+        .order_by("at", "id")
+    )
+    steps = []
+    previous: dt.datetime | None = None
+    for event in events:
+        steps.append(RouteStep(event=event, took=event.at - previous if previous else None))
+        previous = event.at
+    return steps
