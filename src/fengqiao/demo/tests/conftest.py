@@ -16,6 +16,21 @@ from fengqiao.demo.town import DemoSummary, load_demo_town
 OCTOBER_2026 = dt.date(2026, 10, 15)
 
 
+@pytest.fixture(autouse=True)
+def holidays(request: pytest.FixtureRequest) -> None:
+    """The Holiday table as the migration seeds it.
+
+    Tests on `transactional_db` (the browser tests) flush every table when they end, the seeded
+    holidays included, so a later test on the same worker would otherwise see a plain
+    Monday-to-Friday calendar.
+    """
+    if "db" in request.fixturenames:
+        from fengqiao.core.calendar import seed_holidays
+
+        request.getfixturevalue("db")
+        seed_holidays()
+
+
 @pytest.fixture
 def demo_town(db: Any) -> DemoSummary:
     return load_demo_town(today=OCTOBER_2026)
