@@ -170,7 +170,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", 0, minimum=0)
+# Trusted reverse proxies in front of the app (nginx: 1); the audit trail reads the client's
+# address from X-Forwarded-For only when this is set (core.middleware.client_ip).
+PROXY_COUNT = env.int("PROXY_COUNT", 0, minimum=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 
 # Idle timeout: the session cookie lives SESSION_IDLE_MINUTES and every request renews it.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
@@ -292,7 +295,9 @@ NOTIFY_SMS_TOKEN = env.str("NOTIFY_SMS_TOKEN")
 NOTIFY_WEBHOOK_URL = env.str("NOTIFY_WEBHOOK_URL")
 for _channel, _url_setting in (("sms", "NOTIFY_SMS_URL"), ("webhook", "NOTIFY_WEBHOOK_URL")):
     if _channel in NOTIFY_CHANNELS and not globals()[_url_setting].startswith(("http://", "https://")):
-        raise ImproperlyConfigured(f"NOTIFY_CHANNELS includes {_channel}: set {_url_setting} to an http(s) URL")
+        raise ImproperlyConfigured(
+            f"NOTIFY_CHANNELS includes {_channel}: set {_url_setting} to an http(s) URL"
+        )
 NOTIFY_TIMEOUT_SECONDS = env.int("NOTIFY_TIMEOUT_SECONDS", 5, minimum=1)
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
 

@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from fengqiao.core.audit import audit_context
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind a proxy, gunicorn's forwarded-allow-ips and the proxy set REMOTE_ADDR correctly;
-    # trusting X-Forwarded-For here would let anyone forge the audit trail's "from where".
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address for the audit trail.
+
+    With PROXY_COUNT = N trusted reverse proxies in front, the client is the N-th address from the
+    right of X-Forwarded-For (each proxy appends the address it received the request from).
+    Addresses further left were written by the client and could be forged, so they are ignored;
+    with no proxies configured the header is not trusted at all.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    if len(forwarded) < proxies:
+        return remote
+    candidate = forwarded[-proxies]
+    try:
+        ipaddress.ip_address(candidate)
+    except ValueError:
+        return remote
+    return candidate
 
 
 class AuditContextMiddleware:
