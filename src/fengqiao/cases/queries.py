@@ -6,11 +6,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from fengqiao.accounts.models import Role
-from fengqiao.cases.models import Assignment, Case, CaseEvent, Notification, Supervision
+from fengqiao.cases.models import (
+    CLOCK_STATUSES,
+    Assignment,
+    Case,
+    CaseEvent,
+    Notification,
+    SLAState,
+    Status,
+    Supervision,
+)
 from fengqiao.core.scoping import get_for_user
 
 
@@ -84,3 +93,47 @@ def route_map(case: Case) -> list[RouteStep]:
         steps.append(RouteStep(event=event, took=event.at - previous if previous else None))
         previous = event.at
     return steps
+
+
+# --- the dispatcher's queue (调度台) ---------------------------------------------------------------
+
+
+def _bucket_q() -> dict[str, Q]:
+    open_assignment = Exists(
+        Assignment.objects.filter(case=OuterRef("pk"), status__in=Assignment.OPEN_STATUSES)
+    )
+    returned = Exists(Assignment.objects.filter(case=OuterRef("pk"), status=Assignment.Status.RETURNED))
+    running = Q(status__in=CLOCK_STATUSES)
+    return {
+        "new": Q(status=Status.REPORTED),
+        "to_dispatch": Q(status=Status.ACCEPTED) & ~Q(open_assignment) & ~Q(returned),
+        "returned": Q(status=Status.ACCEPTED) & ~Q(open_assignment) & Q(returned),
+        "warning": running & Q(sla_state=SLAState.WARNING),
+        "overdue": running & Q(sla_state=SLAState.OVERDUE),
+        "to_verify": Q(status=Status.RESOLVED),
+    }
+
+
+#: The queue's tabs, in the order the dispatcher works them.
+QUEUE_BUCKETS = ("new", "to_dispatch", "returned", "warning", "overdue", "to_verify")
+
+
+def dispatcher_queue(user: Any, bucket: str) -> QuerySet[Case]:
+    """The cases of one tab of the dispatcher's queue, soonest deadline first."""
+    if bucket not in QUEUE_BUCKETS:
+        raise ValueError(f"unknown queue bucket {bucket!r}")
+    return (
+        Case.objects.visible_to(user)
+        .filter(_bucket_q()[bucket])
+        .select_related("grid", "village", "category")
+        .order_by(F("due_at").asc(nulls_last=True), "id")
+    )
+
+
+def queue_counts(user: Any) -> dict[str, int]:
+    """How many cases wait in each tab (one query)."""
+    buckets = _bucket_q()
+    counts = Case.objects.visible_to(user).aggregate(
+        **{name: Count("pk", filter=buckets[name]) for name in QUEUE_BUCKETS}
+    )
+    return {name: counts[name] or 0 for name in QUEUE_BUCKETS}

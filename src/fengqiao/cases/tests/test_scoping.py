@@ -87,3 +87,35 @@ def test_the_tracking_code_finds_the_case(cases):
     assert queries.get_case_by_tracking_code(cases["b"].tracking_code.lower()) == cases["b"]
     with pytest.raises(Http404):
         queries.get_case_by_tracking_code("NOPE")
+
+
+def test_the_dispatcher_queue_sorts_cases_into_tabs(frozen, town, clerk, police, worker_b):
+    from fengqiao.cases.models import Assignment
+
+    new = make_case(clerk)
+    to_dispatch = services.accept_case(make_case(clerk), by=clerk)
+    returned = services.accept_case(make_case(clerk), by=clerk)
+    (item,) = services.dispatch_case(returned, by=clerk, assignments=[lead(town.police_station)])
+    services.return_assignment(item, by=police, reason="非本所")
+    resolved = services.resolve_case_on_spot(make_case(clerk), by=clerk, result="已办")
+    Case.objects.filter(pk=to_dispatch.pk).update(sla_state="warning")
+
+    def tab(name):
+        return list(queries.dispatcher_queue(clerk, name).values_list("pk", flat=True))
+
+    assert tab("new") == [new.pk]
+    assert tab("to_dispatch") == [to_dispatch.pk]
+    assert tab("returned") == [returned.pk]
+    assert tab("warning") == [to_dispatch.pk]
+    assert tab("overdue") == []
+    assert tab("to_verify") == [resolved.pk]
+    assert queries.queue_counts(clerk) == {
+        "new": 1,
+        "to_dispatch": 1,
+        "returned": 1,
+        "warning": 1,
+        "overdue": 0,
+        "to_verify": 1,
+    }
+    assert queries.queue_counts(worker_b)["new"] == 0
+    assert Assignment.objects.filter(status="returned").count() == 1
