@@ -10,8 +10,37 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from fengqiao.testing import builders
+
+# CI runs two workers on two cores beside a browser; a slow generator is not a failing property.
+hypothesis_settings.register_profile("fengqiao", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("fengqiao")
+
+
+@pytest.fixture(autouse=True)
+def _seeded_holidays(request: pytest.FixtureRequest) -> None:
+    """The Holiday table as its migration seeds it, for every test that uses the database.
+
+    Tests on `transactional_db` (browser and concurrency tests) flush every table when they end,
+    the migration-seeded holidays included; without this a later test on the same worker would
+    count deadlines on a plain Monday-to-Friday calendar.
+    """
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from fengqiao.core.calendar import forget_calendar, seed_holidays
+    from fengqiao.core.models import Holiday
+
+    if not Holiday.objects.exists():
+        seed_holidays()
+        forget_calendar()
 
 
 @dataclass
