@@ -113,19 +113,20 @@ def start_resolve_clock(case: Case, *, now: dt.datetime) -> list[str]:
     case.resolve_due_at = calendar.add_working_days(now, limits.resolve_days)
     case.due_at = case.resolve_due_at
     case.warn_at = warn_at(now, case.resolve_due_at, limits.warn_share)
-    case.sla_state = state_at(case, now)
+    case.sla_state = SLAState.NORMAL
     case.overdue_at = None
     case.second_notice_at = None
     return ["resolve_due_at", "due_at", "warn_at", "sla_state", "overdue_at", "second_notice_at"]
 
 
-def restart_resolve_clock(case: Case, *, now: dt.datetime) -> list[str]:
-    """A reopened or reworked case keeps its deadline if it has one still ahead, else gets a new one."""
-    if case.resolve_due_at and case.resolve_due_at > now:
-        case.due_at = case.resolve_due_at
-        case.sla_state = state_at(case, now)
-        return ["due_at", "sla_state"]
-    return start_resolve_clock(case, now=now)
+def resume_resolve_clock(case: Case, *, now: dt.datetime) -> list[str]:
+    """A case sent back for rework runs against its old resolution deadline (rework is no reason
+    for more time); a case resolved on the spot, which never had one, gets a fresh one. The light
+    is left as it was: the sweep turns it red, with its notices, if the deadline has passed."""
+    if case.resolve_due_at is None:
+        return start_resolve_clock(case, now=now)
+    case.due_at = case.resolve_due_at
+    return ["due_at"]
 
 
 def assignment_deadlines(
@@ -147,7 +148,7 @@ def extend(case: Case, *, days: int, now: dt.datetime) -> list[str]:
     start = case.accepted_at or case.created_at or now
     limits = limits_for(case.kind, case.urgency)
     case.warn_at = warn_at(start, case.resolve_due_at, limits.warn_share)
-    case.sla_state = state_at(case, now)
+    case.sla_state = relaxed_state(case, now)
     if case.sla_state != SLAState.OVERDUE:
         case.overdue_at = None
         case.second_notice_at = None
@@ -177,11 +178,21 @@ def shift_for_pause(case: Case, paused: dt.timedelta, *, now: dt.datetime) -> li
                 if value is not None:
                     setattr(assignment, name, calendar.add_working_hours(value, paused))
             assignment.save(update_fields=["ack_due_at", "due_at", "updated_at"])
-    case.sla_state = state_at(case, now)
+    case.sla_state = relaxed_state(case, now)
     if case.sla_state != SLAState.OVERDUE:
         case.overdue_at = None
         case.second_notice_at = None
     return [*fields, "sla_state", "overdue_at"]
+
+
+_SEVERITY = {SLAState.NORMAL: 0, SLAState.WARNING: 1, SLAState.OVERDUE: 2}
+
+
+def relaxed_state(case: Case, now: dt.datetime) -> str:
+    """The light after the deadlines moved later: it may turn greener at once, but never redder
+    here. Turning yellow or red is the sweep's job, because it sends the notices with it."""
+    computed = state_at(case, now)
+    return computed if _SEVERITY[SLAState(computed)] < _SEVERITY[SLAState(case.sla_state)] else case.sla_state
 
 
 def state_at(case: Case, now: dt.datetime) -> str:
@@ -381,9 +392,10 @@ def _local_text(moment: dt.datetime | None) -> str:
 
 
 def handlers_of(case: Case) -> list[Any]:
-    """The people working the case now: the officers of its open assignments, or, before
-    dispatch, the staff who entered it (when they are center staff)."""
+    """The people working the case now: the officers of its open assignments, or, while it waits
+    at the center (not yet accepted or dispatched, or returned), the town's window clerks."""
     from fengqiao.accounts.models import Role, User
+    from fengqiao.center.models import path_prefixes
 
     departments = list(
         case.assignments.filter(status__in=Assignment.OPEN_STATUSES).values_list("department_id", flat=True)
@@ -392,10 +404,11 @@ def handlers_of(case: Case) -> list[Any]:
         return list(
             User.objects.filter(is_active=True, role=Role.DEPARTMENT_OFFICER, department_id__in=departments)
         )
-    reporter = case.reported_by
-    if reporter is not None and reporter.is_active and reporter.role != Role.GRID_WORKER:
-        return [reporter]
-    return []
+    return list(
+        User.objects.filter(
+            is_active=True, role=Role.CLERK, regions__path__in=path_prefixes(case.town.path)
+        ).distinct()
+    )
 
 
 def duty_leader_for(case: Case, now: dt.datetime) -> Any:

@@ -20,7 +20,8 @@ from fengqiao.core.audit import record
 def lock_case(case: Case | int) -> Case:
     """The case's current row, locked until the transaction ends (judge the fresh row, not the caller's)."""
     pk = case.pk if isinstance(case, Case) else case
-    return Case.objects.select_for_update().select_related("town").get(pk=pk)
+    # of=("self",): lock the case only, not the town row joined in (which every case shares).
+    return Case.objects.select_for_update(of=("self",)).select_related("town").get(pk=pk)
 
 
 def lock_assignment(assignment: Assignment | int) -> tuple[Case, Assignment]:
@@ -28,7 +29,7 @@ def lock_assignment(assignment: Assignment | int) -> tuple[Case, Assignment]:
     pk = assignment.pk if isinstance(assignment, Assignment) else assignment
     case_id = Assignment.objects.values_list("case_id", flat=True).get(pk=pk)
     case = lock_case(case_id)
-    return case, Assignment.objects.select_for_update().select_related("department").get(pk=pk)
+    return case, Assignment.objects.select_for_update(of=("self",)).select_related("department").get(pk=pk)
 
 
 def ensure_visible(case: Case, by: Any) -> None:

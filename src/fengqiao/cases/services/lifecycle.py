@@ -176,7 +176,7 @@ def verify_case(case: Case, *, by: Any, passed: bool, note: str = "") -> Case:
     else:
         case.rework_count += 1
         case.resolved_at = None
-        fields += ["rework_count", "resolved_at", *sla.restart_resolve_clock(case, now=now)]
+        fields += ["rework_count", "resolved_at", *sla.resume_resolve_clock(case, now=now)]
     case.status = step.target
     case.save(update_fields=fields)
     record_event(case, step, by=by, at=now, note=note, data={"passed": bool(passed)})
@@ -201,7 +201,8 @@ def _reopen(case: Case, *, by: Any, now: dt.datetime, target: str, why: str) -> 
     case.reopen_count += 1
     case.closed_at = case.verified_at = case.resolved_at = None
     fields = ["status", "reopen_count", "closed_at", "verified_at", "resolved_at", "updated_at"]
-    fields += sla.restart_resolve_clock(case, now=now)
+    # A reopened case is a new round of handling, with a fresh resolution deadline.
+    fields += sla.start_resolve_clock(case, now=now)
     _reopen_lead(case, by=by, at=now, why=why)
     notify(
         center_staff(case),

@@ -212,3 +212,44 @@ def test_two_concurrent_sweeps_give_one_supervision_and_one_notice(transactional
     assert sorted(len(result.overdue) for result in results) == [0, 1]
     assert Supervision.objects.filter(case=case).count() == 1
     assert Notification.objects.filter(user=police, verb="overdue").count() == 1
+
+
+def test_rework_runs_against_the_old_deadline_and_reopening_starts_a_new_one(
+    frozen, town, clerk, police, worker_a
+):
+    case = services.accept_case(make_case(clerk), by=clerk)
+    (item,) = services.dispatch_case(case, by=clerk, assignments=[lead(town.police_station)])
+    services.acknowledge_assignment(item, by=police)
+    services.complete_assignment(item, by=police, result="处理了")
+    frozen.move_to(local(2026, 11, 17, 9, 0))  # past the deadline of 16 November
+    case = services.verify_case(case, by=worker_a, passed=False, note="没修好")
+    assert case.due_at == local(2026, 11, 16, 17, 0)
+    assert sla.sweep_clocks().overdue == [case.pk]
+    assert Supervision.objects.filter(case=case).count() == 1
+
+    services.complete_assignment(item, by=police, result="修好了")
+    services.verify_case(case, by=worker_a, passed=True)
+    services.close_case(case, by=clerk)
+    case = services.reopen_case(case, by=clerk, reason="群众反映又坏了")
+    # Ten working days from Tuesday 17 November.
+    assert case.resolve_due_at == case.due_at == local(2026, 12, 1, 17, 0)
+    assert case.sla_state == SLAState.NORMAL
+
+
+def test_before_dispatch_the_town_clerks_hear_of_the_warning(frozen, clerk, worker_a):
+    case = make_case(worker_a, channel="patrol")
+    frozen.move_to(case.warn_at)
+    assert sla.sweep_clocks().warned == [case.pk]
+    assert Notification.objects.filter(user=clerk, verb="warning", case=case).count() == 1
+    assert not Notification.objects.filter(user=worker_a).exists()
+
+
+def test_resuming_never_turns_the_light_red_by_itself(frozen, clerk, leader):
+    case = services.accept_case(make_case(clerk), by=clerk)
+    services.suspend_case(case, by=leader, reason="等待")
+    frozen.move_to(local(2026, 11, 2, 11, 0))
+    # Suspended for an hour: the deadline moves an hour; whatever the light says, red comes from
+    # the sweep with its supervision order, never from resuming.
+    case = services.resume_case(case, by=leader)
+    assert case.sla_state == SLAState.NORMAL
+    assert case.resolve_due_at == local(2026, 11, 17, 10, 0)
