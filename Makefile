@@ -43,7 +43,7 @@ lint: install-dev
 	$(BIN)/ruff format --check src
 
 # mypy covers the shared kernel and every app's services, workflow and queries.
-TYPED_MODULES = $(filter-out src/fengqiao/core/%,$(wildcard src/fengqiao/*/services.py src/fengqiao/*/workflow.py src/fengqiao/*/queries.py))
+TYPED_MODULES = $(filter-out src/fengqiao/core/%,$(wildcard src/fengqiao/*/services.py src/fengqiao/*/services src/fengqiao/*/workflow.py src/fengqiao/*/sla.py src/fengqiao/*/queries.py))
 
 typecheck: install-dev
 	$(BIN)/mypy src/fengqiao/core $(TYPED_MODULES)
