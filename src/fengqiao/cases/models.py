@@ -509,6 +509,10 @@ class Assignment(TimeStampedModel):
         related_name="+",
     )
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    #: Set by the sweep when the acknowledgement (报到) or completion deadline passed: each lateness
+    #: is announced once.
+    ack_late_at = models.DateTimeField(_("late to acknowledge since"), null=True, blank=True)
+    late_at = models.DateTimeField(_("late to complete since"), null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -533,6 +537,16 @@ class Assignment(TimeStampedModel):
                 fields=["department", "status", "due_at"],
                 condition=Q(status__in=("pending", "acknowledged")),
                 name="assignment_open_inbox",
+            ),
+            models.Index(
+                fields=["ack_due_at"],
+                condition=Q(status="pending", ack_late_at__isnull=True),
+                name="assignment_ack_due",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=("pending", "acknowledged"), late_at__isnull=True),
+                name="assignment_due",
             ),
         ]
 
@@ -778,6 +792,7 @@ class Notification(models.Model):
         REWORK = "rework", _("Sent back for rework")
         WARNING = "warning", _("Time limit warning")
         OVERDUE = "overdue", _("Overdue")
+        LATE = "late", _("Assignment late")
         SUPERVISION = "supervision", _("Supervision order")
         REOPENED = "reopened", _("Case reopened")
         OTHER = "other", _("Other")

@@ -220,6 +220,7 @@ class SweepResult:
     warned: list[int] = field(default_factory=list)
     overdue: list[int] = field(default_factory=list)
     second_notices: list[int] = field(default_factory=list)
+    late_assignments: list[int] = field(default_factory=list)
     notifications: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
@@ -227,6 +228,7 @@ class SweepResult:
             "warned": len(self.warned),
             "overdue": len(self.overdue),
             "second_notices": len(self.second_notices),
+            "late_assignments": len(self.late_assignments),
             "notifications": len(self.notifications),
         }
 
@@ -264,7 +266,57 @@ def sweep_clocks(now: dt.datetime | None = None, *, batch: int = 500) -> SweepRe
     )
     for pk in second_ids:
         _claim_second_notice(pk, now, result)
+
+    # Departments late to acknowledge (报到) or to complete their item: announced once each.
+    items = Assignment.objects.filter(case__status__in=CLOCK_STATUSES)
+    late_ack = items.filter(status=Assignment.Status.PENDING, ack_late_at__isnull=True, ack_due_at__lte=now)
+    for pk in late_ack.order_by("ack_due_at").values_list("pk", flat=True)[:batch]:
+        _claim_late_assignment(pk, now, result, acknowledge=True)
+    late = items.filter(status__in=Assignment.OPEN_STATUSES, late_at__isnull=True, due_at__lte=now)
+    for pk in late.order_by("due_at").values_list("pk", flat=True)[:batch]:
+        _claim_late_assignment(pk, now, result, acknowledge=False)
     return result
+
+
+def _claim_late_assignment(pk: int, now: dt.datetime, result: SweepResult, *, acknowledge: bool) -> None:
+    from fengqiao.accounts.models import Role, User
+
+    with transaction.atomic():
+        if acknowledge:
+            claimed = Assignment.objects.filter(
+                pk=pk, status=Assignment.Status.PENDING, ack_late_at__isnull=True, ack_due_at__lte=now
+            ).update(ack_late_at=now, updated_at=now)
+        else:
+            claimed = Assignment.objects.filter(
+                pk=pk, status__in=Assignment.OPEN_STATUSES, late_at__isnull=True, due_at__lte=now
+            ).update(late_at=now, updated_at=now)
+        if not claimed:
+            return
+        item = Assignment.objects.select_related("case__town", "department", "dispatched_by").get(pk=pk)
+        case = item.case
+        due = item.ack_due_at if acknowledge else item.due_at
+        CaseEvent.objects.create(
+            case=case,
+            at=now,
+            actor_name="system",
+            action="late_acknowledge" if acknowledge else "late_assignment",
+            from_status=case.status,
+            to_status=case.status,
+            assignment=item,
+            data={"department": item.department.name, "due_at": due.isoformat() if due else None},
+        )
+        if acknowledge:
+            text = _("%(department)s has not acknowledged case %(number)s (due %(due)s).")
+        else:
+            text = _("%(department)s is late with case %(number)s (due %(due)s).")
+        text = text % {"department": item.department.name, "number": case.number, "due": _local_text(due)}
+        officers = User.objects.filter(
+            is_active=True, role=Role.DEPARTMENT_OFFICER, department_id=item.department_id
+        )
+        ids = create_notifications([*officers, item.dispatched_by], Notification.Verb.LATE, case, text)
+        result.late_assignments.append(pk)
+        result.notifications.extend(ids)
+        _deliver_after_commit(ids)
 
 
 def _claim_warning(pk: int, now: dt.datetime, result: SweepResult) -> None:

@@ -128,7 +128,7 @@ def test_it_turns_yellow_at_80_percent_and_red_when_overdue(frozen, town, clerk,
     assert sla.sweep_clocks().second_notices == [case.pk]
     assert Supervision.objects.filter(case=case, level=2).count() == 1
     assert Notification.objects.filter(user=leader, verb="supervision", case=case).count() == 1
-    assert list(case.events.filter(actor=None).values_list("action", flat=True)) == [
+    assert list(case.events.filter(actor=None, assignment=None).values_list("action", flat=True)) == [
         "warn",
         "overdue",
         "second_notice",
@@ -253,3 +253,25 @@ def test_resuming_never_turns_the_light_red_by_itself(frozen, clerk, leader):
     case = services.resume_case(case, by=leader)
     assert case.sla_state == SLAState.NORMAL
     assert case.resolve_due_at == local(2026, 11, 17, 10, 0)
+
+
+def test_a_department_late_to_acknowledge_or_complete_is_announced_once(frozen, town, clerk, police):
+    case = services.accept_case(make_case(clerk), by=clerk)
+    (item,) = services.dispatch_case(case, by=clerk, assignments=[lead(town.police_station)])
+    assert item.ack_due_at == local(2026, 11, 3, 10, 0)
+    frozen.move_to(local(2026, 11, 3, 9, 59))
+    assert sla.sweep_clocks().late_assignments == []
+    frozen.move_to(local(2026, 11, 3, 10, 0))
+    assert sla.sweep_clocks().late_assignments == [item.pk]
+    assert sla.sweep_clocks().late_assignments == []
+    assert Notification.objects.filter(verb="late", user=police).count() == 1
+    assert Notification.objects.filter(verb="late", user=clerk).count() == 1
+
+    services.acknowledge_assignment(item, by=police)
+    frozen.move_to(local(2026, 11, 16, 17, 0))
+    result = sla.sweep_clocks()
+    assert result.late_assignments == [item.pk] and result.overdue == [case.pk]
+    assert list(case.events.filter(assignment=item, actor=None).values_list("action", flat=True)) == [
+        "late_acknowledge",
+        "late_assignment",
+    ]
