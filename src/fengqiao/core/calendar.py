@@ -30,8 +30,12 @@ import datetime as dt
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from fengqiao.core.models import Holiday
 
 #: Working time of a working day, in local time: (start, end) pairs, sorted, not overlapping.
 WORKING_PERIODS: tuple[tuple[dt.time, dt.time], ...] = ((dt.time(9, 0), dt.time(17, 0)),)
@@ -230,3 +234,49 @@ def seed_holidays(years: Iterable[int] | None = None) -> int:
     if new:
         Holiday.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
+
+
+# --- administrators' corrections (each audited) ------------------------------------------------
+
+
+def _require_administrator(by: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    if not (getattr(by, "is_active", False) and getattr(by, "is_administrator", False)):
+        raise PermissionDenied(_("Only administrators may change the working-day calendar."))
+
+
+def set_holiday(day: dt.date, *, by: Any, is_workday: bool, name: str = "") -> Holiday:
+    """Record a holiday or an adjusted working day (调休) for `day`; audited.
+
+    Storing what the plain week already says (a working Monday, a Saturday off) removes the row
+    instead, so the table keeps only exceptions (the returned row is then unsaved). Every process
+    sees the change on its next calculation (the version token moves in this transaction).
+    """
+    from django.db import transaction
+
+    from fengqiao.core.audit import record
+    from fengqiao.core.models import Holiday
+
+    _require_administrator(by)
+    with transaction.atomic():
+        row = Holiday.objects.select_for_update().filter(date=day).first()
+        before = [row.is_workday, row.name] if row else None
+        if is_workday == (day.weekday() < 5):
+            if row is not None:
+                row.delete()
+            record(
+                "holiday.delete",
+                by=by,
+                object_type="core.holiday",
+                object_id=str(day),
+                object_repr=str(day),
+                changes={"holiday": [before, None]},
+            )
+            return Holiday(date=day, is_workday=is_workday, name=name)
+        row = row or Holiday(date=day)
+        row.is_workday, row.name = is_workday, (name or "").strip()[:60]
+        row.save()
+        record("holiday.set", by=by, obj=row, changes={"holiday": [before, [row.is_workday, row.name]]})
+        return row

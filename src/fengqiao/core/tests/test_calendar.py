@@ -115,3 +115,22 @@ def test_seeding_is_idempotent_and_keeps_corrections(holidays_2026):
     Holiday.objects.filter(date=dt.date(2026, 10, 10)).update(name="改过的名字")
     assert calendar.seed_holidays([2026]) == 0
     assert Holiday.objects.get(date=dt.date(2026, 10, 10)).name == "改过的名字"
+
+
+def test_an_administrator_adds_a_holiday_and_it_is_audited(holidays_2026, administrator):
+    from fengqiao.core.models import AuditEvent
+
+    monday = dt.date(2026, 11, 2)
+    calendar.set_holiday(monday, by=administrator, is_workday=False, name="临时调整")
+    assert not calendar.is_workday(monday)
+    assert AuditEvent.objects.get(action="holiday.set").changes == {"holiday": [None, [False, "临时调整"]]}
+    # Back to what the plain week says: the row goes.
+    calendar.set_holiday(monday, by=administrator, is_workday=True)
+    assert calendar.is_workday(monday) and not Holiday.objects.filter(date=monday).exists()
+
+
+def test_only_administrators_change_the_calendar(holidays_2026, clerk):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        calendar.set_holiday(dt.date(2026, 11, 2), by=clerk, is_workday=False)
