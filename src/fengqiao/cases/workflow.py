@@ -163,7 +163,8 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "complete",
             gettext_lazy("complete"),
-            _ASSIGNED,
+            # An assisting department may still finish its part after the lead resolved the case.
+            _ASSIGNED | {Status.RESOLVED},
             _complete_target,
             OFFICERS,
             required=("assignment", "result"),

@@ -202,7 +202,8 @@ def complete_assignment(assignment: Assignment, *, by: Any, result: str) -> Assi
     assignment.result, assignment.done_at, assignment.done_by = result.strip(), now, by
     assignment.save(update_fields=["status", "result", "done_at", "done_by", "updated_at"])
     fields = ["status", "updated_at"]
-    if step.target == Status.RESOLVED:
+    resolves = step.changes_status and step.target == Status.RESOLVED
+    if resolves:
         case.result, case.resolved_at = assignment.result, now
         fields += ["result", "resolved_at"]
     case.status = step.target
@@ -215,7 +216,7 @@ def complete_assignment(assignment: Assignment, *, by: Any, result: str) -> Assi
         _("%(department)s completed case %(number)s.")
         % {"department": assignment.department.name, "number": case.number},
     )
-    if step.target == Status.RESOLVED:
+    if resolves:
         notify(
             grid_workers(case),
             Notification.Verb.RESOLVED,

@@ -273,8 +273,9 @@ def relocate_case(case: Case, *, by: Any, grid: Grid, reason: str) -> Case:
         )
     old = case.grid
     town = grid.village.parent
-    if town is None:
-        raise _invalid("grid", _("This grid's village belongs to no town."))
+    if town is None or town.pk != case.town_id:
+        # The number belongs to the town that took the case in; another town re-registers it.
+        raise _invalid("grid", _("The case can only move to a grid of its own town."))
     case.grid, case.village, case.town = grid, grid.village, town
     case.location_override_reason = reason.strip()[:200]
     case.save(update_fields=["grid", "village", "town", "location_override_reason", "updated_at"])

@@ -191,3 +191,17 @@ def test_a_department_cannot_be_dispatched_twice_or_lead_twice(frozen, town, cle
     with pytest.raises(CaseError, match="already has this case"):
         services.dispatch_case(case, by=clerk, assignments=[assist(town.police_station)])
     assert Assignment.objects.filter(case=case).count() == 1
+
+
+def test_an_assisting_department_may_finish_after_the_lead_resolved(frozen, town, clerk, police, judicial):
+    case = services.accept_case(make_case(clerk), by=clerk)
+    items = services.dispatch_case(
+        case, by=clerk, assignments=[lead(town.police_station), assist(town.judicial_office)]
+    )
+    for item, officer in zip(items, (police, judicial), strict=True):
+        services.acknowledge_assignment(item, by=officer)
+    services.complete_assignment(items[0], by=police, result="主办完成")
+    services.complete_assignment(items[1], by=judicial, result="协办完成")
+    case.refresh_from_db()
+    assert case.status == Status.RESOLVED and case.result == "主办完成"
+    assert set(Assignment.objects.filter(case=case).values_list("status", flat=True)) == {"done"}

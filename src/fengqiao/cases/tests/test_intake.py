@@ -145,3 +145,12 @@ def test_relocating_a_case_is_audited(frozen, town, clerk):
     case = services.relocate_case(case, by=clerk, grid=town.grid_b, reason="核实后属西沟村")
     assert case.grid == town.grid_b and case.village == town.village_b
     assert case.events.filter(action="relocate").exists()
+
+
+def test_a_case_does_not_move_to_another_towns_grid(frozen, town, clerk):
+    other_town = builders.make_region("620802102000", "四十里铺镇", "town", parent=town.county)
+    village = builders.make_region("620802102201", "某村", "village", parent=other_town)
+    grid = builders.make_grid("GC", "某村网格", village)
+    case = make_case(clerk, point=POINT_A)
+    with pytest.raises(CaseError):
+        services.relocate_case(case, by=clerk, grid=grid, reason="搬走")
