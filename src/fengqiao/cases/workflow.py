@@ -300,7 +300,7 @@ def check(case: Case, action: str, *, by: Any, **fields: Any) -> Step:
     except KeyError:
         raise ValueError(f"unknown case action {action!r}") from None
     if role_of(by) not in transition.roles:
-        raise PermissionDenied(_("Your role may not %(action)s a case.") % {"action": transition.label})
+        raise PermissionDenied(_("Your role may not do this: %(action)s.") % {"action": transition.label})
     if case.status not in transition.sources:
         raise CaseError(
             _("The case is “%(status)s”: it cannot %(action)s now.")
