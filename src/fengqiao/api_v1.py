@@ -4,12 +4,13 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from fengqiao.accounts import api as accounts_api
+from fengqiao.cases import api as cases_api
 from fengqiao.center import api as center_api
 from fengqiao.core import api as core_api
 from fengqiao.regions import api as regions_api
 
 router = DefaultRouter()
-for app_api in (regions_api, center_api, core_api):
+for app_api in (regions_api, center_api, core_api, cases_api):
     app_api.register(router)
 
 urlpatterns = [
