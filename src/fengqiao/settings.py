@@ -264,6 +264,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets sharing a field name across apps ("status", "kind") get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "fengqiao.cases.models.Status",
+        "CaseKindEnum": "fengqiao.cases.models.Kind",
+        "AssignmentStatusEnum": "fengqiao.cases.models.Assignment.Status",
+    },
 }
 
 # --- Background tasks -------------------------------------------------------------------------
