@@ -81,8 +81,12 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         flat: dict[str, list[str]] = {}
         for key, value in detail.items():
-            name = "non_field_errors" if key == "non_field_errors" and not prefix else str(key)
-            flat.update(_flatten(value, f"{prefix}.{name}" if prefix else name))
+            # A nested serializer's own errors belong to the field that holds it.
+            name = (
+                prefix if key == "non_field_errors" and prefix else f"{prefix}.{key}" if prefix else str(key)
+            )
+            for field, messages in _flatten(value, name).items():
+                flat.setdefault(field, []).extend(messages)
         return flat
     if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
         flat = {}
