@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("fengqiao.accounts.urls")),
     path("regions/", include("fengqiao.regions.urls")),
     path("center/", include("fengqiao.center.urls")),
+    path("cases/", include("fengqiao.cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("fengqiao.api_v1")),

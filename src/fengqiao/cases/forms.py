@@ -17,7 +17,7 @@ from fengqiao.center.models import Department
 from fengqiao.regions.models import Grid
 
 #: The three ways an intake can end (the buttons of the form).
-DECISIONS = ("accept", "resolve", "reject")
+DECISIONS = ("accept", "resolve", "reject", "report")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -94,8 +94,9 @@ class IntakeForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, may_decide: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.may_decide = may_decide
         kind = (
             self.data.get("kind") if self.is_bound else self.initial.get("kind", self.fields["kind"].initial)
         )
@@ -105,7 +106,9 @@ class IntakeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        decision = data.get("decision") or "accept"
+        decision = data.get("decision") or ("accept" if self.may_decide else "report")
+        if decision != "report" and not self.may_decide:
+            decision = "report"
         data["decision"] = decision
         if decision == "resolve" and not (data.get("result") or "").strip():
             self.add_error("result", _("Say how the matter was resolved."))
@@ -140,6 +143,15 @@ class DispatchItemForm(forms.Form):
 
 
 class BaseDispatchFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    #: Set by the view when the case already has an open lead: every new item then assists.
+    lead_taken = False
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        first = index == 0 and not self.lead_taken
+        kwargs["initial"] = {"role": "lead" if first else "assist"}
+        return kwargs
+
     def clean(self) -> None:
         super().clean()
         if any(self.errors):

@@ -18,6 +18,7 @@ from fengqiao.accounts.models import GRID_ROLES, Role
 _CENTER = frozenset({Role.CLERK, Role.DUTY_LEADER, Role.TOWN_LEADER, Role.ADMINISTRATOR})
 _OFFICE = _CENTER | {Role.MEDIATOR, Role.DEPARTMENT_OFFICER}
 _ALL_BUT_GRIDS = frozenset(Role) - GRID_ROLES
+_LEADERS = frozenset({Role.DUTY_LEADER, Role.TOWN_LEADER, Role.ADMINISTRATOR})
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,12 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Home"), "core:home"),
     NavItem(_("Grid map"), "regions:grid_map"),
+    NavItem(_("New case"), "cases:case_intake", roles=_CENTER | GRID_ROLES),
+    NavItem(_("Dispatch queue"), "cases:case_queue", roles=_CENTER),
+    NavItem(_("My inbox"), "cases:assignment_inbox", roles=frozenset({Role.DEPARTMENT_OFFICER})),
+    NavItem(_("To verify"), "cases:verification_list", roles=GRID_ROLES),
+    NavItem(_("Supervision"), "cases:supervision_board", roles=_LEADERS),
+    NavItem(_("Cases"), "cases:case_list"),
     NavItem(_("Departments"), "center:department_list", roles=_ALL_BUT_GRIDS - {Role.AUDITOR}),
     NavItem(_("Windows and rooms"), "center:hall", roles=_OFFICE),
     NavItem(_("Duty roster"), "center:duty_roster", roles=_OFFICE),
