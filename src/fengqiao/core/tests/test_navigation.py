@@ -11,18 +11,23 @@ from fengqiao.testing import builders
 EVERYONE = {"core:home", "regions:grid_map"}
 OFFICE = EVERYONE | {"center:department_list", "center:hall", "center:duty_roster"}
 CENTER = OFFICE | {"center:liaison_list"}
+# The case pages (issue 3): every role has the case list; intake, queue, inbox, verification and
+# supervision go to the roles that use them.
+CASES = {"cases:case_list"}
+CENTER_CASES = CASES | {"cases:case_intake", "cases:case_queue"}
+LEADER_CASES = CENTER_CASES | {"cases:supervision_board"}
 
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("clerk", CENTER),
-        ("leader", CENTER),
-        ("police", OFFICE),
-        ("mediator", OFFICE),
-        ("worker_a", EVERYONE),
-        ("auditor", EVERYONE | {"core:audit_list"}),
-        ("administrator", CENTER | {"admin:index"}),
+        ("clerk", CENTER | CENTER_CASES),
+        ("leader", CENTER | LEADER_CASES),
+        ("police", OFFICE | CASES | {"cases:assignment_inbox"}),
+        ("mediator", OFFICE | CASES),
+        ("worker_a", EVERYONE | CASES | {"cases:case_intake", "cases:verification_list"}),
+        ("auditor", EVERYONE | CASES | {"core:audit_list"}),
+        ("administrator", CENTER | LEADER_CASES | {"admin:index"}),
     ],
 )
 def test_each_role_gets_its_menu(request, persona, expected):
