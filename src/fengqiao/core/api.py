@@ -19,7 +19,15 @@ from fengqiao.core.models import AuditEvent
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return Response({"detail": str(exc), "code": exc.code}, status=exc.http_status)
+        body: dict[str, Any] = {"detail": str(exc), "code": exc.code}
+        # A refused transition names the state it found (409); bad input names its fields (400).
+        current_status = getattr(exc, "current_status", None)
+        if current_status:
+            body["current_status"] = current_status
+        fields = getattr(exc, "fields", None)
+        if fields:
+            body["fields"] = {name: [str(message)] for name, message in fields.items()}
+        return Response(body, status=exc.http_status)
     if isinstance(exc, DjangoValidationError):
         detail: Any = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
