@@ -7,6 +7,7 @@ timed unit tests.
 from __future__ import annotations
 
 import importlib
+import inspect
 import time
 from typing import Any
 
@@ -19,6 +20,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("apps", nargs="*", help="only these app labels (default: all)")
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=None,
+            help="how many cases to bench at, for the apps whose run() takes `cases` (default: theirs)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         wanted = set(options["apps"])
@@ -33,6 +40,9 @@ class Command(BaseCommand):
                 raise
             self.stdout.write(self.style.MIGRATE_HEADING(f"== {config.label}"))
             started = time.perf_counter()
-            for line in module.run():
+            kwargs: dict[str, Any] = {}
+            if options["cases"] is not None and "cases" in inspect.signature(module.run).parameters:
+                kwargs["cases"] = options["cases"]
+            for line in module.run(**kwargs):
                 self.stdout.write(f"  {line}")
             self.stdout.write(f"  ({time.perf_counter() - started:.1f} s)")
