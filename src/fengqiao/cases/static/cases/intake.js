@@ -58,6 +58,7 @@
     var settings = readJson(container.dataset.settings) || {};
     var collection = readJson(container.dataset.features) || { type: "FeatureCollection", features: [] };
     var map = L.map(container, { zoomSnap: 0.25, attributionControl: Boolean(settings.tile_url) });
+    container.leafletMap = map;  // for the browser tests: turn a lon/lat into a point to click
     if (settings.tile_url) {
       L.tileLayer(settings.tile_url, { attribution: settings.tile_attribution || "", maxZoom: 19 }).addTo(map);
     }
