@@ -38,6 +38,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
+from rest_framework.utils.urls import replace_query_param
 
 from fengqiao.cases import queries, services, workflow
 from fengqiao.cases.exceptions import CaseError
@@ -142,9 +143,62 @@ class CaseAPIMixin:
 
 
 class CasePagination(LimitOffsetPagination):
-    """Limit/offset (`count`, `next`, `previous`, `results`), at most 500 rows a page."""
+    """Limit/offset with a bounded count, so a page costs the same at 10 k and at 1 M cases.
+
+    The answer keeps DRF's shape (`count`, `next`, `previous`, `results`) plus `count_capped`.
+    `next` comes from fetching one row more than the page, not from the count. `count` is exact
+    up to `count_cap` matching rows (a `COUNT(*)` over at most that many rows, and no count query
+    at all on a last page); beyond, it is `count_cap` (or the rows up to the end of this page, if
+    more) and `count_capped` is true: "more than 10,000". At most 500 rows a page.
+    """
 
     max_limit = 500
+    count_cap = 10_000
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        self.request = request
+        self.limit = self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.offset = self.get_offset(request)
+        rows = list(queryset[self.offset : self.offset + self.limit + 1])
+        self.has_next = len(rows) > self.limit
+        rows = rows[: self.limit]
+        self.count_capped = False
+        if not self.has_next and (rows or self.offset == 0):
+            self.count = self.offset + len(rows)  # the last page: no count query needed
+        else:
+            counted = queryset.order_by().values("pk")[: self.count_cap + 1].count()
+            self.count_capped = counted > self.count_cap
+            self.count = max(min(counted, self.count_cap), self.offset + len(rows))
+        return rows
+
+    def get_next_link(self) -> str | None:
+        if not self.has_next:
+            return None
+        url = self.request.build_absolute_uri()
+        url = replace_query_param(url, self.limit_query_param, self.limit)
+        return replace_query_param(url, self.offset_query_param, self.offset + self.limit)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "count": self.count,
+                "count_capped": self.count_capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        answer = super().get_paginated_response_schema(schema)
+        answer["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "True when more rows match than the cap (10,000): `count` is then a lower bound.",
+        }
+        answer["required"] = [*answer.get("required", []), "count_capped"]
+        return answer
 
 
 def _parse(serializer_class: type[serializers.Serializer[Any]], request: Request) -> dict[str, Any]:
@@ -204,8 +258,12 @@ class CaseViewSet(CaseAPIMixin, viewsets.GenericViewSet[Case]):
     lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Case]:
-        return Case.objects.visible_to(self.request.user).select_related(
-            "grid", "village", "category__parent"
+        # Newest first by id (intake order): the primary key's index serves the first page
+        # without sorting every case in scope (no index leads with created_at).
+        return (
+            Case.objects.visible_to(self.request.user)
+            .select_related("grid", "village", "category__parent")
+            .order_by("-id")
         )
 
     def get_serializer_class(self) -> Any:

@@ -215,9 +215,29 @@ def test_the_list_shows_only_the_callers_scope(spread, town, worker_a, worker_b,
 
 def test_the_list_is_paginated_newest_first(spread, clerk):
     data = client_for(clerk).get(f"{CASES}?limit=2").json()
-    assert set(data) == {"count", "next", "previous", "results"}
-    assert data["count"] == 4 and len(data["results"]) == 2 and "offset=2" in data["next"]
+    assert set(data) == {"count", "count_capped", "next", "previous", "results"}
+    assert data["count"] == 4 and not data["count_capped"]
+    assert len(data["results"]) == 2 and "offset=2" in data["next"] and data["previous"] is None
     assert [row["id"] for row in data["results"]] == [spread["dispute"].pk, spread["a2"].pk]
+    last = client_for(clerk).get(data["next"]).json()
+    assert [row["id"] for row in last["results"]] == [spread["a1"].pk, spread["old_b"].pk]
+    assert last["next"] is None and last["previous"] and last["count"] == 4
+
+
+def test_beyond_the_cap_the_count_is_a_lower_bound_and_next_still_leads_on(spread, clerk, monkeypatch):
+    from fengqiao.cases.api import CasePagination
+
+    monkeypatch.setattr(CasePagination, "count_cap", 2)
+    first = client_for(clerk).get(f"{CASES}?limit=1").json()
+    assert (first["count"], first["count_capped"]) == (2, True)
+    pages = [first]
+    while pages[-1]["next"]:
+        pages.append(client_for(clerk).get(pages[-1]["next"]).json())
+    assert [len(page["results"]) for page in pages] == [1, 1, 1, 1]
+    assert {row["id"] for page in pages for row in page["results"]} == {case.pk for case in spread.values()}
+    # Past the cap, the count is at least the rows up to the end of the page; the last page is exact.
+    assert (pages[2]["count"], pages[2]["count_capped"]) == (3, True)
+    assert (pages[3]["count"], pages[3]["count_capped"]) == (4, False)
 
 
 def test_the_inbox_lists_open_items_and_a_status_filter_shows_the_rest(frozen, town, clerk, police):
