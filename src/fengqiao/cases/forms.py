@@ -105,7 +105,8 @@ class IntakeForm(forms.Form):
         self.fields["grid"].queryset = Grid.objects.visible_to(user).select_related("village")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         decision = data.get("decision") or ("accept" if self.may_decide else "report")
         if decision != "report" and not self.may_decide:
             decision = "report"
@@ -142,7 +143,7 @@ class DispatchItemForm(forms.Form):
             self.fields["department"].queryset = departments  # type: ignore[attr-defined]
 
 
-class BaseDispatchFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseDispatchFormSet(forms.BaseFormSet):
     #: Set by the view when the case already has an open lead: every new item then assists.
     lead_taken = False
 

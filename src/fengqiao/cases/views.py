@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
+from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -406,7 +407,7 @@ def _assignment_panels(user: Any, assignments: list[Assignment]) -> list[dict[st
     for assignment in assignments:
         if assignment.department_id != department_id or not assignment.is_open:
             continue
-        actions = []
+        actions: list[tuple[str, Form]] = []
         if assignment.status == Assignment.Status.PENDING:
             actions.append(("acknowledge", NoteForm(auto_id=f"id_ack{assignment.pk}_%s")))
         if assignment.status == Assignment.Status.ACKNOWLEDGED:
@@ -645,7 +646,7 @@ def case_bulk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_export(request: HttpRequest) -> HttpResponse:
+def case_export(request: HttpRequest) -> FileResponse:
     """The filtered list as an xlsx file (same FilterSet, same scope; phones masked)."""
     filterset = _filtered_cases(request)
     return export_cases(filterset.qs, filename="cases.xlsx")
@@ -665,7 +666,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(Notification.objects.filter(user=request.user), pk=pk)
+    notification = get_object_or_404(Notification.objects.filter(user_id=request.user.pk or 0), pk=pk)
     services.mark_notification_read(notification, by=request.user)
     if request.POST.get("open") and notification.case_id:
         return redirect("cases:case_detail", pk=notification.case_id)
