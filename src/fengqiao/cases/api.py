@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -683,7 +683,8 @@ class CategoryViewSet(CaseAPIMixin, viewsets.ReadOnlyModelViewSet[Category]):
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[Category]:
-        queryset = Category.objects.order_by("kind", "parent_id", "position", "name")
+        # Top levels first (NULL parents sort last on PostgreSQL unless told), then their children.
+        queryset = Category.objects.order_by("kind", F("parent_id").asc(nulls_first=True), "position", "name")
         params = self.request.query_params
         if params.get("all", "").lower() not in ("1", "true", "yes"):
             queryset = queryset.active()
