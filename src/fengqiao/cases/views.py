@@ -24,6 +24,7 @@ from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -70,6 +71,23 @@ INTAKE_PAGE_ROLES = workflow.CENTER | workflow.GRID
 #: Who may verify results: the center, and grid workers on site.
 VERIFY_PAGE_ROLES = workflow.CENTER | workflow.GRID
 PAGE_SIZE = 50
+
+
+class BoundedPaginator(Paginator):
+    """A paginator whose count reads at most `cap` + 1 rows, so a page of the queue or the list
+    costs the same at 10 k and at 1 M cases. Past the cap the page says "more than 10,000" and
+    the last reachable page is the cap's; filters narrow the list from there."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        rows: Any = self.object_list  # always a QuerySet here
+        return int(rows.order_by().values("pk")[: self.cap + 1].count())
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
 
 
 def _require(request: HttpRequest, roles: frozenset[str] | set[str]) -> None:
@@ -211,7 +229,9 @@ def case_queue(request: HttpRequest) -> HttpResponse:
     counts = queries.queue_counts(request.user)
     labels = _queue_labels()
     tabs = [{"name": name, "label": labels[name], "count": counts[name]} for name in queries.QUEUE_BUCKETS]
-    page = Paginator(queries.dispatcher_queue(request.user, tab), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(queries.dispatcher_queue(request.user, tab), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "cases/case_queue.html", {"tabs": tabs, "tab": tab, "page": page})
 
 
@@ -266,7 +286,9 @@ def case_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_inbox(request: HttpRequest) -> HttpResponse:
     """The open assignments of the officer's department (签收, 办结, 退回)."""
     _require(request, workflow.OFFICERS)
-    page = Paginator(queries.department_inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(queries.department_inbox(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "cases/assignment_inbox.html", {"page": page})
 
 
@@ -282,7 +304,7 @@ def verification_list(request: HttpRequest) -> HttpResponse:
     )
     if workflow.role_of(request.user) in GRID_ROLES:
         cases = cases.filter(grid__in=request.user.grids.values("pk"))  # type: ignore[union-attr]
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/verification_list.html", {"page": page})
 
 
@@ -554,7 +576,7 @@ def supervision_board(request: HttpRequest) -> HttpResponse:
         .order_by(F("answered_at").asc(nulls_first=True), "-raised_at", "-id")
     )
     context = {
-        "late": Paginator(late, PAGE_SIZE).get_page(request.GET.get("page")),
+        "late": BoundedPaginator(late, PAGE_SIZE).get_page(request.GET.get("page")),
         "orders": orders[:100],
         "unanswered": Supervision.objects.visible_to(request.user).unanswered().count(),
         "answer_form": AnswerForm(),
@@ -591,7 +613,7 @@ def _filtered_cases(request: HttpRequest) -> CaseFilter:
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered_cases(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -657,7 +679,7 @@ def case_export(request: HttpRequest) -> FileResponse:
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(queries.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "cases/notification_list.html", {"page": page, "unread": queries.unread_count(request.user)}
     )

@@ -654,3 +654,22 @@ def test_the_case_page_has_a_fixed_number_of_queries(frozen, town, clerk, django
     with django_assert_max_num_queries(16):
         response = client.get(reverse("cases:case_detail", args=[case.pk]))
     assert len(response.context["route"]) == 8
+
+
+def test_the_list_count_is_bounded_so_pages_cost_the_same_at_any_size(frozen, clerk, monkeypatch):
+    from fengqiao.cases.views import BoundedPaginator
+
+    for index in range(5):
+        make_case(clerk, title=f"案件 {index}")
+    monkeypatch.setattr(BoundedPaginator, "cap", 3)
+    response = login(clerk).get(reverse("cases:case_list"))
+    assert response.context["page"].paginator.capped
+    assert "more than 3" in response.content.decode()
+    monkeypatch.setattr(BoundedPaginator, "cap", 10)
+    response = login(clerk).get(reverse("cases:case_list"))
+    assert not response.context["page"].paginator.capped and response.context["page"].paginator.count == 5
+
+
+def test_every_page_carries_the_unread_badge_loaded_by_htmx(frozen, clerk):
+    html = login(clerk).get(reverse("cases:case_list")).content.decode()
+    assert f'hx-get="{reverse("cases:notification_badge")}"' in html
