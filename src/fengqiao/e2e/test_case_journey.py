@@ -36,7 +36,7 @@ def test_a_walk_in_appeal_goes_from_the_window_to_the_police_and_back_to_closed(
 
     from fengqiao.accounts.models import User
     from fengqiao.cases import sla
-    from fengqiao.cases.models import Case
+    from fengqiao.cases.models import Case, Category
 
     settings.MEDIA_ROOT = tmp_path
     sla.seed_default_policies()  # a transactional test flushed the migration's rows
@@ -44,12 +44,20 @@ def test_a_walk_in_appeal_goes_from_the_window_to_the_police_and_back_to_closed(
     station = police_officer.department
     grid = User.objects.get(username="worker01").grids.get()
     inside = shape(grid.boundary).representative_point()
+    lights = Category.objects.create(kind="appeal", name="基础设施")
+    street_lights = Category.objects.create(kind="appeal", name="路灯照明", parent=lights)
+    Category.objects.create(kind="dispute", name="邻里纠纷")
 
     # The clerk takes the matter in at the window.
     log_in(page, live_server.url, "clerk")
     page.goto(f"{live_server.url}/cases/new/")
     expect(page.locator("#intake-map .grid-polygon").first).to_be_attached()
+    page.select_option("#id_kind", "dispute")  # the categories follow the kind (htmx)
+    expect(page.locator("#id_category")).to_contain_text("邻里纠纷")
+    expect(page.locator("#id_category")).not_to_contain_text("路灯照明")
     page.select_option("#id_kind", "appeal")
+    expect(page.locator("#id_category")).to_contain_text("路灯照明")
+    page.select_option("#id_category", str(street_lights.pk))
     page.select_option("#id_channel", "window")
     page.fill("#id_title", "村口路灯不亮")
     page.fill("#id_description", "东头路灯坏了一周，夜里行人看不清路。")
@@ -64,15 +72,19 @@ def test_a_walk_in_appeal_goes_from_the_window_to_the_police_and_back_to_closed(
         page.locator("[data-testid=intake-accept]").click()
     expect(page.locator("[data-testid=case-status]")).to_have_attribute("data-status", "accepted")
     case = Case.objects.get(title="村口路灯不亮")
-    assert case.grid == grid and case.channel == "window"
+    assert case.grid == grid and case.channel == "window" and case.category == street_lights
     expect(page.locator("[data-testid=reporter-phone]")).to_have_text("139****5678")
 
-    # ... and dispatches it to the police station.
+    # ... and dispatches it to the police station from the queue.
+    page.goto(f"{live_server.url}/cases/queue/?tab=to_dispatch")
+    expect(page.locator("[data-testid=count-to_dispatch]")).to_have_text("1")
+    row = page.locator(f"[data-testid=queue-table] tr[data-case='{case.number}']")
+    save_screenshot(page, "case-journey-2-queue")
     with page.expect_navigation():
-        page.locator("[data-testid=action-dispatch]").click()
+        row.locator("[data-testid=queue-dispatch]").click()
     page.select_option("#id_items-0-department", str(station.pk))
     page.fill("#id_items-0-note", "请派员查看并修复")
-    save_screenshot(page, "case-journey-2-dispatch")
+    save_screenshot(page, "case-journey-2-dispatch-form")
     with page.expect_navigation():
         page.locator("[data-testid=dispatch-submit]").click()
     expect(page.locator("[data-testid=case-status]")).to_have_attribute("data-status", "dispatched")
