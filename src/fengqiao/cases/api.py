@@ -43,7 +43,15 @@ from rest_framework.utils.urls import replace_query_param
 from fengqiao.cases import queries, services, workflow
 from fengqiao.cases.exceptions import CaseError
 from fengqiao.cases.filters import AssignmentFilter, CaseFilter
-from fengqiao.cases.models import Assignment, Case, Category, Notification, Status, Supervision
+from fengqiao.cases.models import (
+    Assignment,
+    Case,
+    Category,
+    Notification,
+    Status,
+    Supervision,
+    SupervisionQuerySet,
+)
 from fengqiao.cases.serializers import (
     AnswerSerializer,
     CaseCreatedSerializer,
@@ -174,11 +182,11 @@ class CasePagination(LimitOffsetPagination):
         return rows
 
     def get_next_link(self) -> str | None:
-        if not self.has_next:
+        if not self.has_next or self.request is None or self.limit is None:
             return None
         url = self.request.build_absolute_uri()
         url = replace_query_param(url, self.limit_query_param, self.limit)
-        return replace_query_param(url, self.offset_query_param, self.offset + self.limit)
+        return replace_query_param(url, self.offset_query_param, (self.offset or 0) + self.limit)
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response(
@@ -497,7 +505,7 @@ class AssignmentViewSet(CaseAPIMixin, mixins.RetrieveModelMixin, viewsets.Generi
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(InboxAssignmentSerializer(page, many=True).data)
 
-    def retrieve(self, request: Request, pk: str) -> Response:  # type: ignore[override]
+    def retrieve(self, request: Request, pk: str) -> Response:
         return Response(InboxAssignmentSerializer(queries.get_assignment_for_user(request.user, pk)).data)
 
     def _act(
@@ -575,7 +583,7 @@ class SupervisionViewSet(CaseAPIMixin, mixins.RetrieveModelMixin, viewsets.Gener
     lookup_value_regex = ID_PATTERN
     filter_backends: list[Any] = []
 
-    def get_queryset(self) -> QuerySet[Supervision]:
+    def get_queryset(self) -> SupervisionQuerySet:
         return Supervision.objects.visible_to(self.request.user).select_related("case")
 
     @extend_schema(
@@ -588,7 +596,7 @@ class SupervisionViewSet(CaseAPIMixin, mixins.RetrieveModelMixin, viewsets.Gener
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(SupervisionSerializer(page, many=True).data)
 
-    def retrieve(self, request: Request, pk: str) -> Response:  # type: ignore[override]
+    def retrieve(self, request: Request, pk: str) -> Response:
         return Response(SupervisionSerializer(queries.get_supervision_for_user(request.user, pk)).data)
 
     @extend_schema(
