@@ -673,3 +673,27 @@ def test_the_list_count_is_bounded_so_pages_cost_the_same_at_any_size(frozen, cl
 def test_every_page_carries_the_unread_badge_loaded_by_htmx(frozen, clerk):
     html = login(clerk).get(reverse("cases:case_list")).content.decode()
     assert f'hx-get="{reverse("cases:notification_badge")}"' in html
+
+
+def test_a_grid_worker_gets_only_the_report_button(frozen, worker_a, clerk):
+    worker_page = login(worker_a).get(reverse("cases:case_intake")).content.decode()
+    assert 'data-testid="intake-report"' in worker_page and 'data-testid="intake-accept"' not in worker_page
+    clerk_page = login(clerk).get(reverse("cases:case_intake")).content.decode()
+    assert 'data-testid="intake-accept"' in clerk_page and 'data-testid="intake-reject"' in clerk_page
+    assert "110" in clerk_page and "119" in clerk_page and "120" in clerk_page and "122" in clerk_page
+
+
+def test_the_category_options_of_an_unknown_kind_are_empty(frozen, clerk):
+    Category.objects.create(kind="hazard", name="消防隐患")
+    html = login(clerk).get(reverse("cases:category_options"), {"kind": "gossip"}).content.decode()
+    assert "消防隐患" not in html and "<option" in html
+
+
+def test_a_supervision_order_out_of_scope_is_404(accepted, town, leader):
+    order = services.raise_supervision(accepted, by=leader, note="请加快")
+    elsewhere = builders.make_region("620802102000", "别镇", "town", parent=town.county)
+    other_leader = builders.make_user("leader_elsewhere", "town_leader", regions=[elsewhere])
+    response = login(other_leader).post(reverse("cases:supervision_answer", args=[order.pk]), {"answer": "x"})
+    assert response.status_code == 404
+    order.refresh_from_db()
+    assert order.answered_at is None
