@@ -1,0 +1,460 @@
+"""Every change of state in the grid registry (STYLE.md): one transaction, one audit row each.
+
+Saving a record (`save_person`, `save_household`, ...), revealing one masked field
+(`reveal_field`), recording a visit (`record_visit`, idempotent), patrols (`start_patrol`,
+`checkin_patrol`, `end_patrol`, `report_patrol_finding`), exports (`record_export`) and imports
+(`start_import`, which queues `tasks.run_import` after commit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fengqiao.accounts.models import GRID_ROLES
+from fengqiao.core import audit
+from fengqiao.core.masking import may_see_sensitive
+from fengqiao.core.validators import normalize_phone
+from fengqiao.regions.models import Grid
+from fengqiao.registry import privacy, sla
+from fengqiao.registry.exceptions import RegistryError
+from fengqiao.registry.models import (
+    House,
+    Household,
+    ImportJob,
+    KeyPerson,
+    Organization,
+    Patrol,
+    PatrolCheckin,
+    PatrolFinding,
+    Person,
+    Place,
+    Visit,
+    VisitState,
+)
+
+_M = TypeVar("_M", bound=models.Model)
+
+#: Fields whose values never go into the audit trail (only the fact that they changed).
+_PERSONAL = frozenset({"resident_id", "phone", "contact_phone", "address"})
+_PHONE_FIELDS = ("phone", "contact_phone")
+#: A phone's clock may run a little ahead of the server's.
+_FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+
+
+def _invalid(field: str, message: str) -> RegistryError:
+    return RegistryError(message, code="invalid", http_status=400, fields={field: message})
+
+
+def _from_validation(exc: ValidationError) -> RegistryError:
+    if hasattr(exc, "error_dict"):
+        fields = {name: " ".join(str(m) for m in messages) for name, messages in exc.message_dict.items()}
+    else:
+        fields = {"non_field_errors": " ".join(exc.messages)}
+    return RegistryError(next(iter(fields.values())), code="invalid", http_status=400, fields=fields)
+
+
+def _require_editor(by: Any) -> None:
+    if not privacy.edits_registry(by):
+        raise PermissionDenied(_("Your role may not change the registry."))
+
+
+def _require_grid(by: Any, grid: Grid | None) -> None:
+    if grid is None or not Grid.objects.visible_to(by).filter(pk=grid.pk).exists():
+        raise PermissionDenied(_("This grid is not in your area."))
+
+
+def _audit_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    return {key: ("changed" if key in _PERSONAL else value) for key, value in changes.items()}
+
+
+def _save(instance: _M, *, by: Any, fields: dict[str, Any]) -> _M:
+    """Apply `fields` to the instance (new or existing), validate, save, audit."""
+    _require_editor(by)
+    creating = instance.pk is None
+    if not creating:
+        _require_grid(by, instance.grid)  # type: ignore[attr-defined]
+    names = list(fields)
+    before = audit.snapshot(instance, names) if not creating else {}
+    for name, value in fields.items():
+        if name in _PHONE_FIELDS and value:
+            try:
+                value = normalize_phone(str(value))
+            except ValidationError as exc:
+                raise _invalid(name, str(exc.messages[0])) from None
+        setattr(instance, name, value)
+    _require_grid(by, getattr(instance, "grid", None))
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise _from_validation(exc) from None
+    instance.save()
+    label = instance._meta.model_name
+    if creating:
+        audit.record(f"registry.{label}.create", by=by, obj=instance)
+    else:
+        changes = audit.diff(instance, before, names)
+        if changes:
+            audit.record(f"registry.{label}.update", by=by, obj=instance, changes=_audit_changes(changes))
+    return instance
+
+
+@transaction.atomic
+def save_person(person: Person | None, *, by: Any, **fields: Any) -> Person:
+    """Register or update a resident (实有人口登记); sex and birth date follow the ID. Audited."""
+    return _save(person or Person(), by=by, fields=fields)
+
+
+@transaction.atomic
+def save_household(household: Household | None, *, by: Any, **fields: Any) -> Household:
+    """Register or update a household (户); `wardens` sets the safety wardens covering it. Audited."""
+    wardens = fields.pop("wardens", None)
+    household = _save(household or Household(), by=by, fields=fields)
+    if wardens is not None:
+        household.wardens.set(wardens)
+    return household
+
+
+@transaction.atomic
+def save_house(house: House | None, *, by: Any, **fields: Any) -> House:
+    """Register or update a house (房屋). Audited."""
+    return _save(house or House(), by=by, fields=fields)
+
+
+@transaction.atomic
+def save_place(place: Place | None, *, by: Any, **fields: Any) -> Place:
+    """Register or update a place (场所). Audited."""
+    if fields.get("credit_code"):
+        fields["credit_code"] = str(fields["credit_code"]).strip().upper()
+    return _save(place or Place(), by=by, fields=fields)
+
+
+@transaction.atomic
+def save_organization(organization: Organization | None, *, by: Any, **fields: Any) -> Organization:
+    """Register or update an organisation (组织). Audited."""
+    members = fields.pop("members", None)
+    organization = _save(organization or Organization(), by=by, fields=fields)
+    if members is not None:
+        organization.members.set(members)
+    return organization
+
+
+@transaction.atomic
+def save_key_person(key_person: KeyPerson | None, *, by: Any, **fields: Any) -> KeyPerson:
+    """Put a person under care as a key person (重点人员), or change the record. Audited.
+
+    Starts (or, when the rhythm changes, restarts) the visit clock from the last visit.
+    """
+    _require_editor(by)
+    key_person = key_person or KeyPerson()
+    creating = key_person.pk is None
+    person = fields.get("person") or (key_person.person if not creating else None)
+    if person is None or not Person.objects.visible_to(by).filter(pk=person.pk).exists():
+        raise PermissionDenied(_("This person is not in your area."))
+    category = fields.get("category", key_person.category)
+    if category in privacy.SENSITIVE_CATEGORIES and not privacy.sees_all_sensitive_categories(by):
+        raise PermissionDenied(_("Your role may not record this category."))
+    names = list(fields)
+    before = audit.snapshot(key_person, names) if not creating else {}
+    old_rhythm = key_person.visit_every_days
+    for name, value in fields.items():
+        setattr(key_person, name, value)
+    try:
+        key_person.full_clean()
+    except ValidationError as exc:
+        raise _from_validation(exc) from None
+    now = timezone.now()
+    if creating or key_person.visit_every_days != old_rhythm or key_person.next_visit_due_at is None:
+        sla.schedule(key_person, since=key_person.last_visit_at or now, now=now)
+    key_person.save()
+    if creating:
+        audit.record("registry.keyperson.create", by=by, obj=key_person, changes={"category": category})
+    elif changes := audit.diff(key_person, before, names):
+        audit.record("registry.keyperson.update", by=by, obj=key_person, changes=changes)
+    return key_person
+
+
+@transaction.atomic
+def reveal_field(obj: models.Model, field: str, *, by: Any, purpose: str) -> str:
+    """Show one masked field of one record in full (查看明文), for a stated purpose.
+
+    Only for users holding `view_sensitive`, on a record in their scope. Writes one
+    `registry.reveal` audit row (who, whose record, which field, the purpose; never the value).
+    """
+    label = obj._meta.label_lower
+    if field not in privacy.REVEALABLE.get(label, ()):
+        raise _invalid("field", _("This field cannot be revealed."))
+    if not may_see_sensitive(by):
+        raise PermissionDenied(_("You may not see unmasked personal data."))
+    manager: Any = type(obj)._default_manager
+    if not manager.visible_to(by).filter(pk=obj.pk).exists():
+        raise PermissionDenied(_("This record is not in your area."))
+    purpose = (purpose or "").strip()
+    if len(purpose) < 2:
+        raise _invalid("purpose", _("Say why you need to see this."))
+    audit.record("registry.reveal", by=by, obj=obj, changes={"field": field, "purpose": purpose[:200]})
+    return str(getattr(obj, field) or "")
+
+
+def _digest(body: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@transaction.atomic
+def record_visit(
+    *,
+    by: Any,
+    key_person: KeyPerson | None = None,
+    household: Household | None = None,
+    at: dt.datetime | None = None,
+    note: str = "",
+    lon: float | None = None,
+    lat: float | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Visit, bool]:
+    """Record a visit (走访记录) to a key person or a household; restarts the key person's clock.
+
+    Returns (visit, created). With an `idempotency_key`, the same visitor sending the same body
+    again gets the first visit back (created False); the same key with another body is a 422.
+    Writes the visit, updates the key person's next due time and state, and an audit row.
+    """
+    from fengqiao.regions import geo
+    from fengqiao.regions.exceptions import CoordinateError
+
+    if not privacy.reads_registry(by):
+        raise PermissionDenied(_("Your role may not record visits."))
+    if (key_person is None) == (household is None):
+        raise _invalid("key_person", _("A visit is to one key person or one household."))
+    now = timezone.now()
+    at = at or now
+    if at > now + _FUTURE_TOLERANCE:
+        raise _invalid("at", _("A visit cannot be in the future."))
+    if lon not in (None, "") or lat not in (None, ""):
+        try:
+            lon, lat = geo.validate_point(lon, lat)
+        except CoordinateError as exc:
+            raise _invalid("lon", str(exc)) from None
+    else:
+        lon = lat = None
+    body = {
+        "key_person": key_person.pk if key_person else None,
+        "household": household.pk if household else None,
+        "at": at.isoformat(),
+        "note": note or "",
+        "lon": lon,
+        "lat": lat,
+    }
+    digest = _digest(body)
+    scoped_key = f"{by.pk}:{idempotency_key}"[:200] if idempotency_key else None
+    if scoped_key:
+        existing = Visit.objects.filter(idempotency_key=scoped_key).first()
+        if existing is not None:
+            return _replay(existing, digest), False
+    if key_person is not None:
+        if not KeyPerson.objects.visible_to(by).filter(pk=key_person.pk).exists():
+            raise PermissionDenied(_("This key person is not in your area."))
+        key_person = KeyPerson.objects.select_for_update().select_related("person").get(pk=key_person.pk)
+        grid_id = key_person.person.grid_id
+    else:
+        assert household is not None
+        if not Household.objects.visible_to(by).filter(pk=household.pk).exists():
+            raise PermissionDenied(_("This household is not in your area."))
+        grid_id = household.grid_id
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                key_person=key_person,
+                household=household,
+                grid_id=grid_id,
+                by=by,
+                at=at,
+                note=note or "",
+                lon=lon,
+                lat=lat,
+                idempotency_key=scoped_key,
+                request_hash=digest,
+            )
+    except IntegrityError:
+        # The same key arrived twice at once: the other request's row won.
+        existing = Visit.objects.filter(idempotency_key=scoped_key).first() if scoped_key else None
+        if existing is None:
+            raise
+        return _replay(existing, digest), False
+    if key_person is not None and (key_person.last_visit_at is None or at >= key_person.last_visit_at):
+        key_person.last_visit_at = at
+        sla.schedule(key_person, since=at, now=now)
+        key_person.save(
+            update_fields=["last_visit_at", "next_visit_due_at", "visit_warn_at", "visit_state", "updated_at"]
+        )
+    audit.record("registry.visit.create", by=by, obj=visit)
+    return visit, True
+
+
+def _replay(existing: Visit, digest: str) -> Visit:
+    if existing.request_hash != digest:
+        raise RegistryError(
+            _("This idempotency key was already used for a different visit."),
+            code="idempotency_conflict",
+            http_status=422,
+        )
+    return existing
+
+
+@transaction.atomic
+def start_patrol(*, by: Any, grid: Grid, note: str = "") -> Patrol:
+    """Start a patrol (开始巡查) of one of the worker's grids; one open patrol per worker. Audited."""
+    if getattr(by, "role", None) not in GRID_ROLES:
+        raise PermissionDenied(_("Only grid workers, watch members and wardens patrol."))
+    if not by.grids.filter(pk=grid.pk).exists():
+        raise PermissionDenied(_("This grid is not yours."))
+    if Patrol.objects.filter(worker=by, status=Patrol.Status.ACTIVE).exists():
+        raise RegistryError(
+            _("You are already on a patrol: end it first."), code="wrong_status", http_status=409
+        )
+    try:
+        with transaction.atomic():
+            patrol = Patrol.objects.create(worker=by, grid=grid, started_at=timezone.now(), note=note or "")
+    except IntegrityError:
+        raise RegistryError(
+            _("You are already on a patrol: end it first."), code="wrong_status", http_status=409
+        ) from None
+    audit.record("registry.patrol.start", by=by, obj=patrol)
+    return patrol
+
+
+def _own_active(patrol: Patrol, by: Any) -> Patrol:
+    patrol = Patrol.objects.select_for_update().get(pk=patrol.pk)
+    if patrol.worker_id != getattr(by, "pk", None):
+        raise PermissionDenied(_("This is not your patrol."))
+    if patrol.status != Patrol.Status.ACTIVE:
+        raise RegistryError(_("This patrol has ended."), code="wrong_status", http_status=409)
+    return patrol
+
+
+@transaction.atomic
+def checkin_patrol(
+    patrol: Patrol, *, by: Any, lon: Any, lat: Any, note: str = "", at: dt.datetime | None = None
+) -> PatrolCheckin:
+    """Check in on a patrol (巡查打卡) with a GPS position. Writes the check-in row."""
+    from fengqiao.regions import geo
+    from fengqiao.regions.exceptions import CoordinateError
+
+    patrol = _own_active(patrol, by)
+    try:
+        lon, lat = geo.validate_point(lon, lat)
+    except CoordinateError as exc:
+        raise _invalid("lon", str(exc)) from None
+    now = timezone.now()
+    at = min(at or now, now)
+    return PatrolCheckin.objects.create(patrol=patrol, lon=lon, lat=lat, at=at, note=(note or "")[:200])
+
+
+@transaction.atomic
+def end_patrol(patrol: Patrol, *, by: Any, note: str = "") -> Patrol:
+    """End a patrol (结束巡查). Audited."""
+    patrol = _own_active(patrol, by)
+    patrol.status, patrol.ended_at = Patrol.Status.ENDED, timezone.now()
+    if note:
+        patrol.note = f"{patrol.note}\n{note}".strip()
+    patrol.save(update_fields=["status", "ended_at", "note", "updated_at"])
+    audit.record("registry.patrol.end", by=by, obj=patrol)
+    return patrol
+
+
+@transaction.atomic
+def report_patrol_finding(
+    patrol: Patrol,
+    *,
+    by: Any,
+    kind: str,
+    title: str,
+    description: str = "",
+    category: Any = None,
+    lon: Any = None,
+    lat: Any = None,
+    idempotency_key: str | None = None,
+) -> PatrolFinding:
+    """Turn a patrol finding into a case in one step (巡查发现上报), channel "patrol".
+
+    Calls `cases.services.create_case` (which writes the case, its timeline and starts its
+    acceptance clock) and links the case to the patrol. Idempotent with a key: a retry returns
+    the same finding.
+    """
+    from fengqiao.cases import services as case_services
+    from fengqiao.cases.models import Channel
+
+    patrol = _own_active(patrol, by)
+    has_point = lon not in (None, "") or lat not in (None, "")
+    case = case_services.create_case(
+        by=by,
+        kind=kind,
+        channel=Channel.PATROL,
+        title=title,
+        description=description,
+        category=category,
+        lon=lon,
+        lat=lat,
+        grid=None if has_point else patrol.grid,
+        idempotency_key=f"patrol:{idempotency_key}" if idempotency_key else None,
+    )
+    finding, _created = PatrolFinding.objects.get_or_create(
+        case=case, defaults={"patrol": patrol, "at": timezone.now()}
+    )
+    return finding
+
+
+def record_export(*, by: Any, what: str, count: int, personal: bool, filters: dict[str, Any]) -> None:
+    """Write the audit row of an export (导出): what, how many rows, unmasked or not, the filters."""
+    audit.record(
+        "registry.export",
+        by=by,
+        object_type=f"registry.{what}",
+        object_repr=what,
+        changes={"rows": count, "personal_data": personal, "filters": filters},
+    )
+
+
+@transaction.atomic
+def start_import(*, by: Any, kind: str, filename: str, content: bytes) -> ImportJob:
+    """Queue an Excel import (导入): the job row now, `tasks.run_import` after commit. Audited."""
+    _require_editor(by)
+    if kind not in ImportJob.Kind.values:
+        raise _invalid("kind", _("Unknown kind of import."))
+    if kind == ImportJob.Kind.KEY_PERSONS and not privacy.edits_registry(by):
+        raise PermissionDenied
+    job = ImportJob.objects.create(kind=kind, filename=filename[:200], content=content, by=by)
+    audit.record("registry.import.start", by=by, obj=job, changes={"kind": kind, "bytes": len(content)})
+
+    def enqueue() -> None:
+        from fengqiao.registry import tasks
+
+        tasks.run_import.enqueue(job.pk)
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+__all__ = [
+    "VisitState",
+    "checkin_patrol",
+    "end_patrol",
+    "record_export",
+    "record_visit",
+    "report_patrol_finding",
+    "reveal_field",
+    "save_house",
+    "save_household",
+    "save_key_person",
+    "save_organization",
+    "save_person",
+    "save_place",
+    "start_import",
+    "start_patrol",
+]
