@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "fengqiao.regions",
     "fengqiao.center",
     "fengqiao.cases",
+    "fengqiao.mediation",
     "fengqiao.registry",
     "fengqiao.demo",
     "django.contrib.admin",

@@ -42,6 +42,17 @@ INTAKE_ROLES = CENTER | GRID | {PUBLIC}
 
 Target = str | None | Callable[[Case, Mapping[str, Any]], str | None]
 
+#: Roles an app adds for one kind of case, by (kind, action): `mediation` lets mediators take in,
+#: accept, resolve, verify and close disputes (``"report"`` stands for `create_case`). Filled once
+#: at start-up by the app's `ready()`; empty otherwise.
+KIND_ROLES: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def roles_for(kind: str, action: str) -> frozenset[str]:
+    """The roles that may take `action` on a case of this kind (the table's, plus any `KIND_ROLES`)."""
+    base = INTAKE_ROLES if action == "report" else TRANSITIONS[action].roles
+    return base | KIND_ROLES.get((kind, action), frozenset())
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -299,7 +310,7 @@ def check(case: Case, action: str, *, by: Any, **fields: Any) -> Step:
         transition = TRANSITIONS[action]
     except KeyError:
         raise ValueError(f"unknown case action {action!r}") from None
-    if role_of(by) not in transition.roles:
+    if role_of(by) not in roles_for(case.kind, action):
         raise PermissionDenied(_("Your role may not do this: %(action)s.") % {"action": transition.label})
     if case.status not in transition.sources:
         raise CaseError(
@@ -369,7 +380,7 @@ def allowed_actions(case: Case, by: Any, *, assignments: list[Assignment] | None
     role = role_of(by)
     found = []
     for action, transition in TRANSITIONS.items():
-        if role not in transition.roles or case.status not in transition.sources:
+        if role not in roles_for(case.kind, action) or case.status not in transition.sources:
             continue
         if transition.assignment_sources is not None:
             department_id = getattr(by, "department_id", None)

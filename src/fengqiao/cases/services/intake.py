@@ -131,7 +131,7 @@ def create_case(
     """
     from fengqiao.regions import geo
 
-    if workflow.role_of(by) not in workflow.INTAKE_ROLES:
+    if workflow.role_of(by) not in workflow.roles_for(kind, "report"):
         raise PermissionDenied(_("Your role may not take cases in."))
     kind = _choice("kind", kind, Kind)
     channel = _choice("channel", channel, Channel)

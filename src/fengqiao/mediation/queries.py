@@ -1,0 +1,185 @@
+"""Read helpers for mediation, always scoped (`visible_to`); 404 alike for missing and out of scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+
+from fengqiao.cases.models import Case, Kind, Status
+from fengqiao.core.masking import reveal
+from fengqiao.core.scoping import get_for_user
+from fengqiao.mediation.models import (
+    REQUIRED_DOCUMENTS,
+    Agreement,
+    Dispute,
+    DocumentKind,
+    FollowUp,
+    MediationSession,
+    Party,
+    Screening,
+)
+
+
+def get_dispute_for_user(user: Any, pk: Any) -> Dispute:
+    """The dispute if the user may see it; Http404 if it is missing or out of scope."""
+    dispute: Dispute = get_for_user(
+        Dispute.objects.select_related("case", "organization", "lead_mediator", "room"), user, pk
+    )
+    return dispute
+
+
+def get_party_for_user(user: Any, pk: Any) -> Party:
+    party: Party = get_for_user(Party.objects.select_related("dispute"), user, pk)
+    return party
+
+
+def get_screening_for_user(user: Any, pk: Any) -> Screening:
+    screening: Screening = get_for_user(Screening.objects.select_related("grid"), user, pk)
+    return screening
+
+
+@dataclass(frozen=True)
+class PartyView:
+    """A party as this viewer may see it: ID number and phone masked without `view_sensitive`."""
+
+    party: Party
+    resident_id: str
+    phone: str
+
+
+def parties_for(dispute: Dispute, viewer: Any) -> list[PartyView]:
+    return [
+        PartyView(
+            party=party,
+            resident_id=reveal(
+                party.resident_id, kind="resident_id", viewer=viewer, obj=party, field="resident_id"
+            ),
+            phone=reveal(party.phone, kind="phone", viewer=viewer, obj=party, field="phone"),
+        )
+        for party in dispute.parties.select_related("represents").order_by("role", "id")
+    ]
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    kind: str
+    label: str | Promise
+    required: bool
+    present: bool
+
+
+def dossier_checklist(dispute: Dispute) -> list[ChecklistItem]:
+    """The dossier's documents (卷宗目录): generated ones count when their data exists, others when filed.
+
+    An agreement is required only when mediation reached one (a failed dispute's dossier has none).
+    """
+    filed = set(dispute.documents.values_list("kind", flat=True))
+    agreement = dispute.current_agreement
+    generated = {
+        DocumentKind.REGISTRATION: True,
+        DocumentKind.COVER: True,
+        DocumentKind.RIGHTS_NOTICE: dispute.rights_notice_given,
+        DocumentKind.MINUTES: dispute.sessions.exists(),
+        DocumentKind.AGREEMENT: agreement is not None,
+        DocumentKind.INVESTIGATION: dispute.investigations.exists(),
+        DocumentKind.FOLLOW_UP: dispute.follow_ups.filter(done_at__isnull=False).exists(),
+        DocumentKind.CONFIRMATION: bool(agreement and agreement.confirmation_applied_on),
+    }
+    items = []
+    for kind in DocumentKind:
+        required = kind in REQUIRED_DOCUMENTS
+        if kind == DocumentKind.AGREEMENT and dispute.outcome == "failure":
+            required = False
+        items.append(
+            ChecklistItem(
+                kind=kind.value,
+                label=kind.label,
+                required=required,
+                present=kind in filed or generated.get(kind, False),
+            )
+        )
+    return items
+
+
+def waiting_registration(user: Any) -> QuerySet[Case]:
+    """Dispute cases taken in (e.g. found in screening) but not yet registered for mediation."""
+    return (
+        Case.objects.visible_to(user)
+        .filter(kind=Kind.DISPUTE, status=Status.REPORTED, dispute__isnull=True)
+        .select_related("grid")
+        .order_by("created_at")
+    )
+
+
+@dataclass
+class Workbench:
+    disputes: list[Dispute]
+    sessions_today: list[MediationSession]
+    awaiting_signature: list[Agreement]
+    follow_ups_due: list[FollowUp]
+    confirmations_due: list[Agreement]
+    to_register: list[Case]
+
+
+def workbench(user: Any, *, today: dt.date | None = None) -> Workbench:
+    """The mediator's workbench: their open disputes and what is due today or soon."""
+    today = today or timezone.localdate()
+    mine = Dispute.objects.visible_to(user)
+    if getattr(user, "role", None) == "mediator":
+        mine = mine.filter(
+            Q(lead_mediator=user) | Q(mediators=user) | Q(organization__members=user)
+        ).distinct()
+    dispute_ids = mine.values("pk")
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(today, dt.time.min, tzinfo=tz)
+    return Workbench(
+        disputes=list(
+            mine.filter(archived_at__isnull=True)
+            .select_related("case", "organization")
+            .order_by("settle_due_on", "id")[:50]
+        ),
+        sessions_today=list(
+            MediationSession.objects.filter(
+                dispute__in=dispute_ids, held_at__gte=start, held_at__lt=start + dt.timedelta(days=1)
+            )
+            .select_related("dispute", "room")
+            .order_by("held_at")
+        ),
+        awaiting_signature=list(
+            Agreement.objects.filter(
+                dispute__in=dispute_ids, form=Agreement.Form.WRITTEN, signed_on__isnull=True
+            )
+            .select_related("dispute")
+            .order_by("created_at")
+        ),
+        follow_ups_due=list(
+            FollowUp.objects.filter(
+                dispute__in=dispute_ids, done_at__isnull=True, due_on__lte=today + dt.timedelta(days=7)
+            )
+            .select_related("dispute")
+            .order_by("due_on")
+        ),
+        confirmations_due=list(confirmations_due(user, today=today)),
+        to_register=list(waiting_registration(user)[:20]),
+    )
+
+
+def confirmations_due(user: Any, *, today: dt.date | None = None) -> QuerySet[Agreement]:
+    """Written agreements in effect whose 30 days to apply for judicial confirmation are running."""
+    today = today or timezone.localdate()
+    return (
+        Agreement.objects.filter(
+            dispute__in=Dispute.objects.visible_to(user).values("pk"),
+            form=Agreement.Form.WRITTEN,
+            effective_on__isnull=False,
+            effective_on__gte=today - dt.timedelta(days=30),
+            confirmation_applied_on__isnull=True,
+        )
+        .select_related("dispute")
+        .order_by("effective_on")
+    )
