@@ -97,7 +97,7 @@ def cjk_font_available() -> bool:
     if fc_list is None:
         return False
     try:
-        output = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        output = subprocess.run(
             [fc_list, ":lang=zh", "family"], capture_output=True, text=True, timeout=10, check=False
         ).stdout
     except (OSError, subprocess.SubprocessError):
