@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "fengqiao.cases",
     "fengqiao.mediation",
     "fengqiao.registry",
+    "fengqiao.surveillance",
     "fengqiao.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -271,6 +272,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "fengqiao.cases.models.Status",
         "CaseKindEnum": "fengqiao.cases.models.Kind",
         "AssignmentStatusEnum": "fengqiao.cases.models.Assignment.Status",
+        "CameraStatusEnum": "fengqiao.surveillance.models.Camera.Status",
     },
 }
 

@@ -38,6 +38,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("To verify"), "cases:verification_list", roles=GRID_ROLES),
     NavItem(_("Supervision"), "cases:supervision_board", roles=_LEADERS),
     NavItem(_("Cases"), "cases:case_list"),
+    NavItem(_("Cameras"), "surveillance:camera_list", roles=_CENTER | GRID_ROLES),
     NavItem(_("Departments"), "center:department_list", roles=_ALL_BUT_GRIDS - {Role.AUDITOR}),
     NavItem(_("Windows and rooms"), "center:hall", roles=_OFFICE),
     NavItem(_("Duty roster"), "center:duty_roster", roles=_OFFICE),

@@ -75,6 +75,10 @@ def load_demo_town(*, today: dt.date | None = None) -> DemoSummary:
             _build(plan)
         town = Region.objects.get(code=TOWN_CODE)
         created = ensure_duty_roster(town, plan.duty_leaders, month_of=today)
+        # Issue 5 item 7: the town's 20 monitoring rooms and 285 cameras (only what is missing).
+        from fengqiao.surveillance.demo import load_demo_surveillance
+
+        load_demo_surveillance(town)
     village_codes = [v.code for v in plan.villages]
     return DemoSummary(
         built=built,

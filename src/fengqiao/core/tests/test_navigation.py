@@ -16,18 +16,20 @@ CENTER = OFFICE | {"center:liaison_list"}
 CASES = {"cases:case_list"}
 CENTER_CASES = CASES | {"cases:case_intake", "cases:case_queue"}
 LEADER_CASES = CENTER_CASES | {"cases:supervision_board"}
+# The camera register (issue 5, item 7): the center and the grids.
+CAMERAS = {"surveillance:camera_list"}
 
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("clerk", CENTER | CENTER_CASES),
-        ("leader", CENTER | LEADER_CASES),
+        ("clerk", CENTER | CENTER_CASES | CAMERAS),
+        ("leader", CENTER | LEADER_CASES | CAMERAS),
         ("police", OFFICE | CASES | {"cases:assignment_inbox"}),
         ("mediator", OFFICE | CASES),
-        ("worker_a", EVERYONE | CASES | {"cases:case_intake", "cases:verification_list"}),
+        ("worker_a", EVERYONE | CASES | CAMERAS | {"cases:case_intake", "cases:verification_list"}),
         ("auditor", EVERYONE | CASES | {"core:audit_list"}),
-        ("administrator", CENTER | LEADER_CASES | {"admin:index"}),
+        ("administrator", CENTER | LEADER_CASES | CAMERAS | {"admin:index"}),
     ],
 )
 def test_each_role_gets_its_menu(request, persona, expected):
