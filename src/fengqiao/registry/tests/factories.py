@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fengqiao.core.validators import resident_id_check_char
-from fengqiao.registry.models import Household, KeyPerson, Person, Place
-from fengqiao.registry import sla
 from django.utils import timezone
+
+from fengqiao.core.validators import resident_id_check_char
+from fengqiao.registry import sla
+from fengqiao.registry.models import Household, KeyPerson, Person, Place
 
 
 def resident_id(seq: int, *, birth: dt.date = dt.date(1980, 1, 1), prefix: str = "620802") -> str:

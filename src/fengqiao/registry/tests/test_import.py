@@ -33,7 +33,16 @@ def xlsx(header: list[str], rows: list[list[object]]) -> bytes:
 
 def good_row(n: int) -> list[object]:
     grid = "GA" if n % 2 else "GB"
-    return [f"居民{n}", resident_id(n % 1000, birth=_birth(n)), "汉族", "", "户籍人口", "", f"东沟村{n}号", grid]
+    return [
+        f"居民{n}",
+        resident_id(n % 1000, birth=_birth(n)),
+        "汉族",
+        "",
+        "户籍人口",
+        "",
+        f"东沟村{n}号",
+        grid,
+    ]
 
 
 def _birth(n: int):
@@ -104,7 +113,9 @@ def test_the_corrected_file_imports_and_importing_it_again_changes_nothing(
 
 def test_a_changed_row_updates_the_person_in_place(clerk, django_capture_on_commit_callbacks):
     rows = [good_row(n) for n in range(3)]
-    run_import(clerk, xlsx(HEADER, rows), django_capture_on_commit_callbacks=django_capture_on_commit_callbacks)
+    run_import(
+        clerk, xlsx(HEADER, rows), django_capture_on_commit_callbacks=django_capture_on_commit_callbacks
+    )
     rows[1][0] = "改名"
     job = run_import(
         clerk, xlsx(HEADER, rows), django_capture_on_commit_callbacks=django_capture_on_commit_callbacks
@@ -140,7 +151,10 @@ def test_places_match_on_credit_code_or_name_and_grid(clerk, django_capture_on_c
     assert job.unchanged_count == 2
     rows[1][2] = "91350100M000100Y44"
     job = run_import(
-        clerk, xlsx(header, rows), kind="places", django_capture_on_commit_callbacks=django_capture_on_commit_callbacks
+        clerk,
+        xlsx(header, rows),
+        kind="places",
+        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
     )
     assert job.status == ImportJob.Status.INVALID and job.errors[0]["row"] == 3
 

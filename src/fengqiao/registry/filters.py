@@ -1,0 +1,124 @@
+"""THE FilterSets of the registry, shared by the list pages, the API and the xlsx exports.
+
+They filter an already scoped queryset (`visible_to(user)`) and never widen it. `q` searches
+names (and, for a full 18-character resident ID, matches it exactly, never a part of it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from fengqiao.core.validators import normalize_resident_id
+from fengqiao.regions.models import Grid
+from fengqiao.registry.models import (
+    House,
+    Household,
+    KeyPerson,
+    Organization,
+    Patrol,
+    Person,
+    Place,
+    Visit,
+    VisitState,
+)
+
+
+def _grids(request: Any) -> QuerySet[Grid]:
+    if request is None:
+        return Grid.objects.none()
+    return Grid.objects.visible_to(request.user).order_by("code")
+
+
+class _GridFilterSet(django_filters.FilterSet):
+    grid = django_filters.ModelChoiceFilter(label=_("Grid"), queryset=_grids)
+
+
+class PersonFilter(_GridFilterSet):
+    q = django_filters.CharFilter(label=_("Name or full ID number"), method="search")
+    residence_type = django_filters.ChoiceFilter(label=_("Residence type"), choices=Person.Residence.choices)
+    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Person._meta.get_field("sex").choices)
+    household = django_filters.NumberFilter(label=_("Household"), field_name="household_id")
+
+    class Meta:
+        model = Person
+        fields = ["q", "grid", "residence_type", "sex"]
+
+    def search(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
+        value = value.strip()
+        query = Q(name__icontains=value)
+        if len(value) == 18:
+            query |= Q(resident_id=normalize_resident_id(value))
+        return queryset.filter(query)
+
+
+class HouseholdFilter(_GridFilterSet):
+    q = django_filters.CharFilter(label=_("Number"), field_name="number", lookup_expr="icontains")
+
+    class Meta:
+        model = Household
+        fields = ["q", "grid"]
+
+
+class HouseFilter(_GridFilterSet):
+    rented_out = django_filters.BooleanFilter(label=_("Rented out"))
+    q = django_filters.CharFilter(label=_("Building"), field_name="building", lookup_expr="icontains")
+
+    class Meta:
+        model = House
+        fields = ["q", "grid", "rented_out"]
+
+
+class PlaceFilter(_GridFilterSet):
+    q = django_filters.CharFilter(label=_("Name or credit code"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Place.Kind.choices)
+
+    class Meta:
+        model = Place
+        fields = ["q", "grid", "kind"]
+
+    def search(self, queryset: QuerySet[Place], name: str, value: str) -> QuerySet[Place]:
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code=value.upper()))
+
+
+class OrganizationFilter(_GridFilterSet):
+    q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Organization.Kind.choices)
+
+    class Meta:
+        model = Organization
+        fields = ["q", "grid", "kind"]
+
+
+class KeyPersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name"), field_name="person__name", lookup_expr="icontains")
+    grid = django_filters.ModelChoiceFilter(label=_("Grid"), queryset=_grids, field_name="person__grid")
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=KeyPerson.Category.choices)
+    risk_level = django_filters.ChoiceFilter(label=_("Risk level"), choices=KeyPerson.Risk.choices)
+    visit_state = django_filters.ChoiceFilter(label=_("Visit"), choices=VisitState.choices)
+
+    class Meta:
+        model = KeyPerson
+        fields = ["q", "grid", "category", "risk_level", "visit_state"]
+
+
+class VisitFilter(_GridFilterSet):
+    key_person = django_filters.NumberFilter(label=_("Key person"), field_name="key_person_id")
+    household = django_filters.NumberFilter(label=_("Household"), field_name="household_id")
+
+    class Meta:
+        model = Visit
+        fields = ["grid", "key_person", "household"]
+
+
+class PatrolFilter(_GridFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Patrol.Status.choices)
+    worker = django_filters.NumberFilter(label=_("Worker"), field_name="worker_id")
+
+    class Meta:
+        model = Patrol
+        fields = ["grid", "status", "worker"]

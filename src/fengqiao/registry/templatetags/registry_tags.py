@@ -1,0 +1,19 @@
+"""`{% grid_patrols grid %}`: patrol history and counts per worker, for the regions grid page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from fengqiao.registry import queries
+from fengqiao.registry.models import Patrol
+
+register = template.Library()
+
+
+@register.inclusion_tag("registry/includes/grid_patrols.html", takes_context=True)
+def grid_patrols(context: dict[str, Any], grid: Any) -> dict[str, Any]:
+    user = context["request"].user
+    recent = Patrol.objects.visible_to(user).filter(grid=grid).select_related("worker")[:10]
+    return {"patrol_counts": queries.patrol_counts(grid, user), "recent_patrols": recent}
