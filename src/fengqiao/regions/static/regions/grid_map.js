@@ -70,7 +70,50 @@
       map.setView([35.5, 106.8], 9);
     }
     container.setAttribute("data-grid-count", String(drawn));
+    if (container.dataset.camerasUrl) {
+      addCameras(map, container);
+    }
     return map;
+  }
+
+  /* Cameras (issue 5): a toggleable layer of points from data-cameras-url (GeoJSON), drawn as
+   * circle markers with the class "camera-marker" (plus "camera-online" or "camera-offline");
+   * data-camera-count is set once they are drawn. */
+  function addCameras(map, container) {
+    fetch(container.dataset.camerasUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (collection) {
+        if (!collection) {
+          return;
+        }
+        var count = 0;
+        var cameras = L.geoJSON(collection, {
+          pointToLayer: function (feature, latlng) {
+            var online = (feature.properties || {}).status === "online";
+            return L.circleMarker(latlng, {
+              radius: 5,
+              weight: 1,
+              color: "#ffffff",
+              fillColor: online ? "#198754" : "#dc3545",
+              fillOpacity: 0.9,
+              className: "camera-marker " + (online ? "camera-online" : "camera-offline")
+            });
+          },
+          onEachFeature: function (feature, marker) {
+            count += 1;
+            var properties = feature.properties || {};
+            marker.bindTooltip(properties.name || "", { direction: "top" });
+            if (properties.url) {
+              marker.on("click", function () { window.location.assign(properties.url); });
+            }
+          }
+        }).addTo(map);
+        var overlays = {};
+        overlays[container.dataset.camerasLabel || "Cameras"] = cameras;
+        L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+        container.setAttribute("data-camera-count", String(count));
+      })
+      .catch(function () { /* no cameras layer when offline or not allowed */ });
   }
 
   function init() {
