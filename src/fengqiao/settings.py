@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "CaseKindEnum": "fengqiao.cases.models.Kind",
         "AssignmentStatusEnum": "fengqiao.cases.models.Assignment.Status",
         "CameraStatusEnum": "fengqiao.surveillance.models.Camera.Status",
+        "PlaceKindEnum": "fengqiao.registry.models.Place.Kind",
+        "OrganizationKindEnum": "fengqiao.registry.models.Organization.Kind",
     },
 }
 

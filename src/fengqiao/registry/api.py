@@ -77,7 +77,9 @@ def _errors(*codes: int) -> dict[int, OpenApiResponse]:
         409: "Not possible in the current state.",
         422: "The Idempotency-Key was used before with a different body.",
     }
-    return {code: OpenApiResponse(s.ErrorSerializer, description=descriptions[code]) for code in codes}
+    return {
+        code: OpenApiResponse(s.RegistryErrorSerializer, description=descriptions[code]) for code in codes
+    }
 
 
 def _parse(

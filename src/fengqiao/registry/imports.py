@@ -361,9 +361,13 @@ def _check_references(kind: str, result: Checked, user: Any) -> None:
             .filter(resident_id__in=heads)
             .values_list("resident_id", flat=True)
         )
-        numbers = [values["number"] for _n, values in result.rows]
-        foreign = set(Household.objects.filter(number__in=numbers).values_list("number", flat=True)) - set(
-            Household.objects.visible_to(user).filter(number__in=numbers).values_list("number", flat=True)
+        household_numbers = [values["number"] for _n, values in result.rows]
+        foreign = set(
+            Household.objects.filter(number__in=household_numbers).values_list("number", flat=True)
+        ) - set(
+            Household.objects.visible_to(user)
+            .filter(number__in=household_numbers)
+            .values_list("number", flat=True)
         )
         for number, values in result.rows:
             if values.get("head") and values["head"] not in known:
@@ -375,9 +379,11 @@ def _check_references(kind: str, result: Checked, user: Any) -> None:
                     RowError(number, "户号", _("This household belongs to a grid outside your area."))
                 )
     elif kind == ImportJob.Kind.KEY_PERSONS:
-        ids = {values["resident_id"] for _n, values in result.rows}
+        key_ids = {values["resident_id"] for _n, values in result.rows}
         known = set(
-            Person.objects.visible_to(user).filter(resident_id__in=ids).values_list("resident_id", flat=True)
+            Person.objects.visible_to(user)
+            .filter(resident_id__in=key_ids)
+            .values_list("resident_id", flat=True)
         )
         for number, values in result.rows:
             if values["resident_id"] not in known:

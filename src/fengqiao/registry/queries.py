@@ -23,36 +23,36 @@ from fengqiao.registry.models import (
 
 
 def get_person_for_user(user: Any, pk: Any) -> Person:
-    return get_for_user(Person.objects.select_related("grid", "household", "house"), user, pk)  # type: ignore[no-any-return]
+    return get_for_user(Person.objects.select_related("grid", "household", "house"), user, pk)
 
 
 def get_household_for_user(user: Any, pk: Any) -> Household:
-    return get_for_user(Household.objects.select_related("grid", "head", "house"), user, pk)  # type: ignore[no-any-return]
+    return get_for_user(Household.objects.select_related("grid", "head", "house"), user, pk)
 
 
 def get_house_for_user(user: Any, pk: Any) -> House:
-    return get_for_user(House.objects.select_related("grid"), user, pk)  # type: ignore[no-any-return]
+    return get_for_user(House.objects.select_related("grid"), user, pk)
 
 
 def get_place_for_user(user: Any, pk: Any) -> Place:
-    return get_for_user(Place.objects.select_related("grid", "responsible"), user, pk)  # type: ignore[no-any-return]
+    return get_for_user(Place.objects.select_related("grid", "responsible"), user, pk)
 
 
 def get_organization_for_user(user: Any, pk: Any) -> Organization:
-    return get_for_user(Organization.objects.select_related("grid", "place"), user, pk)  # type: ignore[no-any-return]
+    return get_for_user(Organization.objects.select_related("grid", "place"), user, pk)
 
 
 def get_key_person_for_user(user: Any, pk: Any) -> KeyPerson:
     queryset = KeyPerson.objects.select_related("person__grid", "controller", "helper", "case_owner")
-    return get_for_user(queryset, user, pk)  # type: ignore[no-any-return]
+    return get_for_user(queryset, user, pk)
 
 
 def get_visit_for_user(user: Any, pk: Any) -> Visit:
-    return get_for_user(Visit.objects.select_related("key_person__person", "household", "by"), user, pk)  # type: ignore[no-any-return]
+    return get_for_user(Visit.objects.select_related("key_person__person", "household", "by"), user, pk)
 
 
 def get_patrol_for_user(user: Any, pk: Any) -> Patrol:
-    return get_for_user(Patrol.objects.select_related("worker", "grid"), user, pk)  # type: ignore[no-any-return]
+    return get_for_user(Patrol.objects.select_related("worker", "grid"), user, pk)
 
 
 def get_import_for_user(user: Any, pk: Any) -> ImportJob:
@@ -92,7 +92,7 @@ def search(user: Any, text: str, *, limit: int = 20) -> dict[str, list[Any]]:
 
 def visits_due(user: Any) -> QuerySet[KeyPerson]:
     """The to-do list: key persons in scope whose visit is due soon (yellow) or missed (red)."""
-    return KeyPerson.objects.due_for(user).select_related("person__grid")  # type: ignore[no-any-return]
+    return KeyPerson.objects.due_for(user).select_related("person__grid")
 
 
 def patrol_counts(grid: Grid, user: Any) -> list[dict[str, Any]]:

@@ -47,7 +47,7 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[ty
         return queryset.visible_to(request.user if request else None)
 
 
-class ErrorSerializer(serializers.Serializer[Any]):
+class RegistryErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
     code = serializers.CharField()
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
