@@ -38,6 +38,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("To verify"), "cases:verification_list", roles=GRID_ROLES),
     NavItem(_("Supervision"), "cases:supervision_board", roles=_LEADERS),
     NavItem(_("Cases"), "cases:case_list"),
+    NavItem(_("Mediation"), "mediation:workbench", roles=_CENTER | {Role.MEDIATOR}),
+    NavItem(_("Dispute screening"), "mediation:screening", roles=GRID_ROLES),
     NavItem(_("Cameras"), "surveillance:camera_list", roles=_CENTER | GRID_ROLES),
     NavItem(_("Departments"), "center:department_list", roles=_ALL_BUT_GRIDS - {Role.AUDITOR}),
     NavItem(_("Windows and rooms"), "center:hall", roles=_OFFICE),

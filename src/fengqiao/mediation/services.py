@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from fengqiao.accounts.models import CENTER_ROLES, GRID_ROLES, Role
 from fengqiao.cases import services as case_services
-from fengqiao.cases.models import Case, Kind, Status
+from fengqiao.cases.models import FINAL_STATUSES, Case, Kind, Status
 from fengqiao.cases.services.common import record_event
 from fengqiao.core.audit import record
 from fengqiao.core.validators import (
@@ -120,7 +120,8 @@ def _event(
 
 
 def _ensure_open(dispute: Dispute) -> None:
-    if dispute.archived_at is not None:
+    # A reopened case (re-examined after archiving) is worked on again until archived anew.
+    if dispute.archived_at is not None and dispute.case.status in FINAL_STATUSES:
         raise MediationError(_("The dossier is archived."), code="wrong_status", http_status=409)
 
 

@@ -18,18 +18,24 @@ CENTER_CASES = CASES | {"cases:case_intake", "cases:case_queue"}
 LEADER_CASES = CENTER_CASES | {"cases:supervision_board"}
 # The camera register (issue 5, item 7): the center and the grids.
 CAMERAS = {"surveillance:camera_list"}
+# Mediation (issue 4): the workbench for the center and mediators, screening reports for the grids.
+MEDIATION = {"mediation:workbench"}
+SCREENING = {"mediation:screening"}
 
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("clerk", CENTER | CENTER_CASES | CAMERAS),
-        ("leader", CENTER | LEADER_CASES | CAMERAS),
+        ("clerk", CENTER | CENTER_CASES | CAMERAS | MEDIATION),
+        ("leader", CENTER | LEADER_CASES | CAMERAS | MEDIATION),
         ("police", OFFICE | CASES | {"cases:assignment_inbox"}),
-        ("mediator", OFFICE | CASES),
-        ("worker_a", EVERYONE | CASES | CAMERAS | {"cases:case_intake", "cases:verification_list"}),
+        ("mediator", OFFICE | CASES | MEDIATION),
+        (
+            "worker_a",
+            EVERYONE | CASES | CAMERAS | SCREENING | {"cases:case_intake", "cases:verification_list"},
+        ),
         ("auditor", EVERYONE | CASES | {"core:audit_list"}),
-        ("administrator", CENTER | LEADER_CASES | CAMERAS | {"admin:index"}),
+        ("administrator", CENTER | LEADER_CASES | CAMERAS | MEDIATION | {"admin:index"}),
     ],
 )
 def test_each_role_gets_its_menu(request, persona, expected):

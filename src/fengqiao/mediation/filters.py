@@ -1,0 +1,74 @@
+"""THE FilterSet of disputes, shared by the dispute list, the API and the statistics' drill-down.
+
+`month` (YYYY-MM, registered in that month) and the figure parameters of `statistics.figure_q`
+(`dispute_type`, `source`, `referral`, `outcome` agreement|failure|pending, `resolved=1`,
+`kept` criminal|petition) filter through the very function the monthly table counts with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from fengqiao.mediation import statistics
+from fengqiao.mediation.models import Dispute, DisputeType, Outcome, Referral, RiskGrade, Source
+
+
+def _figure(name: str) -> Any:
+    def method(queryset: QuerySet[Dispute], field_name: str, value: Any) -> QuerySet[Dispute]:
+        return queryset.filter(statistics.figure_q({name: value})) if value else queryset
+
+    return method
+
+
+class DisputeFilter(django_filters.FilterSet):
+    month = django_filters.CharFilter(label=_("Month (YYYY-MM)"), method="filter_month")
+    dispute_type = django_filters.ChoiceFilter(
+        label=_("Type"), choices=DisputeType.choices, method=_figure("dispute_type")
+    )
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices, method=_figure("source"))
+    referral = django_filters.ChoiceFilter(
+        label=_("Referred by"), choices=Referral.choices, method=_figure("referral")
+    )
+    outcome = django_filters.ChoiceFilter(
+        label=_("Outcome"),
+        choices=[
+            (Outcome.AGREEMENT, Outcome.AGREEMENT.label),
+            (Outcome.FAILURE, Outcome.FAILURE.label),
+            ("pending", _("Pending")),
+        ],
+        method=_figure("outcome"),
+    )
+    resolved = django_filters.ChoiceFilter(
+        label=_("Resolved"), choices=[("1", _("Resolved"))], method=_figure("resolved")
+    )
+    kept = django_filters.ChoiceFilter(
+        label=_("Kept from"),
+        choices=[("criminal", _("Turning criminal")), ("petition", _("Group petition"))],
+        method=_figure("kept"),
+    )
+    risk_grade = django_filters.ChoiceFilter(label=_("Risk grade"), choices=RiskGrade.choices[1:])
+    archived = django_filters.BooleanFilter(
+        label=_("Archived"), field_name="archived_at", lookup_expr="isnull", exclude=True
+    )
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+
+    class Meta:
+        model = Dispute
+        fields: list[str] = []
+
+    def filter_month(self, queryset: QuerySet[Dispute], name: str, value: str) -> QuerySet[Dispute]:
+        if not value:
+            return queryset
+        return queryset.filter(statistics.month_q(statistics.parse_month(value)))
+
+    def filter_q(self, queryset: QuerySet[Dispute], name: str, value: str) -> QuerySet[Dispute]:
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(dossier_number__icontains=value) | Q(case__title__icontains=value) | Q(parties__name=value)
+        ).distinct()

@@ -1,0 +1,242 @@
+"""The monthly mediation table (人民调解工作统计月报), Ministry of Justice style, and the honest rate.
+
+Every figure is a count over one `Q` made by `figure_q(params)` from the figure's parameters; the
+list page behind it (`mediation:dispute_list?month=...&<params>`) filters with the same function
+(`filters.DisputeFilter`), so a figure and its list cannot disagree.
+
+Definitions (DESIGN.md "Honest numbers"):
+
+- accepted: disputes registered (受理) in the month; a reopened dispute is one row, counted once;
+- agreement / failure / pending: the dispute's outcome now;
+- success rate (调解成功率): agreements / (agreements + failures);
+- resolution rate (化解率): disputes closed with an agreement and never reopened / accepted. A
+  dispute a department returned stays the center's and counts as resolved only when it is;
+- kept from turning criminal / from a group petition: disputes flagged with that risk that ended
+  in an agreement (防止民间纠纷引起刑事案件 / 群体性上访).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fengqiao.cases.models import Status
+from fengqiao.mediation.models import Dispute, DisputeType, Outcome, Source
+
+#: The parameters a figure may carry; each is also a filter of the list page.
+FIGURE_PARAMS = ("dispute_type", "source", "referral", "outcome", "resolved", "kept")
+
+
+def resolved_q() -> Q:
+    """The numerator of the resolution rate: closed with an agreement and never reopened."""
+    return Q(case__status=Status.CLOSED, outcome=Outcome.AGREEMENT, case__reopen_count=0)
+
+
+def figure_q(params: Mapping[str, Any]) -> Q:
+    """The disputes a figure counts, from its parameters (unknown or blank parameters ignored)."""
+    query = Q()
+    value = params.get("dispute_type")
+    if value:
+        query &= Q(dispute_type=value)
+    value = params.get("source")
+    if value:
+        query &= Q(source=value)
+    value = params.get("referral")
+    if value:
+        query &= Q(referral=value)
+    value = params.get("outcome")
+    if value == "pending":
+        query &= Q(outcome="")
+    elif value in (Outcome.AGREEMENT, Outcome.FAILURE):
+        query &= Q(outcome=value)
+    if params.get("resolved") in ("1", "true", True):
+        query &= resolved_q()
+    value = params.get("kept")
+    if value == "criminal":
+        query &= Q(risk_criminal=True, outcome=Outcome.AGREEMENT)
+    elif value == "petition":
+        query &= Q(risk_group_petition=True, outcome=Outcome.AGREEMENT)
+    return query
+
+
+def parse_month(value: str | None, *, today: dt.date | None = None) -> dt.date:
+    """The first day of the month "YYYY-MM" (this month when blank or malformed)."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return dt.date(year, month, 1)
+    except (ValueError, TypeError):
+        today = today or timezone.localdate()
+        return today.replace(day=1)
+
+
+def month_q(month: dt.date) -> Q:
+    """Disputes registered in the month, in local time."""
+    tz = timezone.get_default_timezone()
+    start = dt.datetime.combine(month, dt.time.min, tzinfo=tz)
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    end = dt.datetime.combine(following, dt.time.min, tzinfo=tz)
+    return Q(registered_at__gte=start, registered_at__lt=end)
+
+
+@dataclass
+class Figure:
+    value: int | Decimal
+    url: str
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    accepted: Figure
+    agreement: Figure
+    failure: Figure
+    pending: Figure
+    resolved: Figure
+    amount: Figure
+    success_rate: Decimal | None
+
+
+@dataclass
+class MonthlyTable:
+    month: dt.date
+    by_type: list[Row] = field(default_factory=list)
+    by_source: list[Row] = field(default_factory=list)
+    total: Row | None = None
+    kept_criminal: Figure | None = None
+    kept_petition: Figure | None = None
+    resolution_rate: Decimal | None = None
+
+
+COLUMNS = {
+    "accepted": {},
+    "agreement": {"outcome": "agreement"},
+    "failure": {"outcome": "failure"},
+    "pending": {"outcome": "pending"},
+    "resolved": {"resolved": "1"},
+}
+
+
+def list_url(month: dt.date, params: Mapping[str, str]) -> str:
+    query = {"month": f"{month:%Y-%m}", **{k: v for k, v in params.items() if v}}
+    return f"{reverse('mediation:dispute_list')}?{urlencode(query)}"
+
+
+def _rate(numerator: int, denominator: int) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"))
+
+
+def monthly_table(disputes: QuerySet[Dispute], month: dt.date) -> MonthlyTable:
+    """The month's table over `disputes` (already scoped with `visible_to`): two aggregate queries."""
+    base = disputes.filter(month_q(month))
+    table = MonthlyTable(month=month)
+
+    def aggregate(group: str, keys: list[tuple[str, str]]) -> list[Row]:
+        spec: dict[str, Any] = {}
+        for key, _label in keys:
+            group_params = {group: key} if key else {}
+            for column, extra in COLUMNS.items():
+                spec[f"{key}__{column}"] = Count("pk", filter=figure_q({**group_params, **extra}))
+            spec[f"{key}__amount"] = Sum("amount", filter=figure_q({**group_params, "outcome": "agreement"}))
+        values = base.aggregate(**spec)
+        rows = []
+        for key, label in keys:
+            group_params = {group: key} if key else {}
+            figures = {
+                column: Figure(values[f"{key}__{column}"] or 0, list_url(month, {**group_params, **extra}))
+                for column, extra in COLUMNS.items()
+            }
+            amount = Figure(
+                values[f"{key}__amount"] or Decimal("0"),
+                list_url(month, {**group_params, "outcome": "agreement"}),
+            )
+            agreements, failures = int(figures["agreement"].value), int(figures["failure"].value)
+            rows.append(
+                Row(
+                    key=key,
+                    label=label,
+                    amount=amount,
+                    success_rate=_rate(agreements, agreements + failures),
+                    **figures,
+                )
+            )
+        return rows
+
+    table.by_type = aggregate("dispute_type", [(t.value, str(t.label)) for t in DisputeType])
+    table.by_source = aggregate("source", [(s.value, str(s.label)) for s in Source])
+    table.total = aggregate("dispute_type", [("", _("Total"))])[0]
+    kept = base.aggregate(
+        criminal=Count("pk", filter=figure_q({"kept": "criminal"})),
+        petition=Count("pk", filter=figure_q({"kept": "petition"})),
+    )
+    table.kept_criminal = Figure(kept["criminal"], list_url(month, {"kept": "criminal"}))
+    table.kept_petition = Figure(kept["petition"], list_url(month, {"kept": "petition"}))
+    table.resolution_rate = _rate(int(table.total.resolved.value), int(table.total.accepted.value))
+    return table
+
+
+def monthly_xlsx(table: MonthlyTable, *, town_name: str = "") -> bytes:
+    """The table as an xlsx workbook (one sheet, the page's rows and totals)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{table.month:%Y-%m}"
+    sheet.append([_("Mediation statistics"), town_name, f"{table.month:%Y-%m}"])
+    header = [
+        "",
+        _("Accepted"),
+        _("Agreement"),
+        _("Failure"),
+        _("Pending"),
+        _("Resolved"),
+        _("Success rate (%)"),
+        _("Amount in agreements (yuan)"),
+    ]
+
+    def write(rows: list[Row], title: str) -> None:
+        sheet.append([])
+        sheet.append([title])
+        sheet.append(header)
+        for row in rows:
+            sheet.append(
+                [
+                    row.label,
+                    row.accepted.value,
+                    row.agreement.value,
+                    row.failure.value,
+                    row.pending.value,
+                    row.resolved.value,
+                    float(row.success_rate) if row.success_rate is not None else None,
+                    float(row.amount.value),
+                ]
+            )
+
+    write(table.by_type, _("By type"))
+    write(table.by_source, _("By source"))
+    assert table.total is not None
+    write([table.total], _("Total"))
+    sheet.append([])
+    sheet.append(
+        [
+            _("Resolution rate (%)"),
+            float(table.resolution_rate) if table.resolution_rate is not None else None,
+        ]
+    )
+    sheet.append([_("Kept from turning criminal"), table.kept_criminal.value if table.kept_criminal else 0])
+    sheet.append([_("Kept from group petitions"), table.kept_petition.value if table.kept_petition else 0])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
