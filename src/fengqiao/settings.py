@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "fengqiao.regions",
     "fengqiao.center",
     "fengqiao.cases",
+    "fengqiao.field",
     "fengqiao.mediation",
     "fengqiao.registry",
     "fengqiao.surveillance",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("regions/", include("fengqiao.regions.urls")),
     path("center/", include("fengqiao.center.urls")),
     path("cases/", include("fengqiao.cases.urls")),
+    path("field/", include("fengqiao.field.urls")),
     path("mediation/", include("fengqiao.mediation.urls")),
     path("registry/", include("fengqiao.registry.urls")),
     path("surveillance/", include("fengqiao.surveillance.urls")),

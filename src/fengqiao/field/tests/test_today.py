@@ -1,0 +1,68 @@
+"""GET /field/api/today/: the grid worker's day, each list scoped to the worker's own grids."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from fengqiao.cases.models import Case, Status
+from fengqiao.cases.services import create_case
+from fengqiao.field.tests.conftest import logged_in
+from fengqiao.registry.tests.factories import make_key_person, make_person
+
+pytestmark = pytest.mark.django_db
+
+URL = "/field/api/today/"
+
+
+def _report(by, grid, title):
+    return create_case(by=by, kind="hazard", channel="patrol", title=title, grid=grid)
+
+
+def test_it_lists_visits_due_results_to_verify_and_my_reports(town, worker_a, worker_b, clerk):
+    long_ago = timezone.now() - dt.timedelta(days=90)
+    person_a = make_person(town.grid_a, 1, name="张三")
+    due_a = make_key_person(person_a, "left_behind_elderly", last_visit_at=long_ago)
+    make_key_person(make_person(town.grid_b, 2, name="李四"), "left_behind_elderly", last_visit_at=long_ago)
+    mine = _report(worker_a, town.grid_a, "路灯不亮")
+    _report(worker_b, town.grid_b, "井盖缺失")
+    resolved = _report(clerk, town.grid_a, "垃圾堆放")
+    Case.objects.filter(pk=resolved.pk).update(status=Status.RESOLVED, resolved_at=timezone.now())
+    resolved_b = _report(clerk, town.grid_b, "占道经营")
+    Case.objects.filter(pk=resolved_b.pk).update(status=Status.RESOLVED, resolved_at=timezone.now())
+
+    response = logged_in(worker_a).get(URL)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["user"]["id"] == worker_a.pk
+    assert [grid["name"] for grid in body["grids"]] == [town.grid_a.name]
+    assert [row["key_person"] for row in body["visits_due"]] == [due_a.pk]
+    assert body["visits_due"][0]["visit_state"] == "overdue"
+    assert [row["id"] for row in body["to_verify"]] == [resolved.pk]
+    assert [row["id"] for row in body["my_cases"]] == [mine.pk]
+    assert body["my_cases"][0]["status"] == "reported"
+
+
+def test_the_grid_of_another_worker_stays_out(town, worker_b):
+    long_ago = timezone.now() - dt.timedelta(days=90)
+    make_key_person(make_person(town.grid_a, 1, name="张三"), "left_behind_elderly", last_visit_at=long_ago)
+    body = logged_in(worker_b).get(URL).json()
+    assert body["visits_due"] == [] and body["to_verify"] == [] and body["my_cases"] == []
+
+
+@pytest.mark.parametrize("persona", ["clerk", "police"])
+def test_other_roles_get_403(request, persona):
+    assert logged_in(request.getfixturevalue(persona)).get(URL).status_code == 403
+
+
+def test_it_answers_in_a_fixed_number_of_queries(town, worker_a, django_assert_max_num_queries):
+    long_ago = timezone.now() - dt.timedelta(days=90)
+    for seq in range(5):
+        make_key_person(make_person(town.grid_a, seq, name=f"人{seq}"), "key_youth", last_visit_at=long_ago)
+        _report(worker_a, town.grid_a, f"事件{seq}")
+    client = logged_in(worker_a)
+    with django_assert_max_num_queries(12):
+        assert client.get(URL).status_code == 200
