@@ -224,18 +224,23 @@ def _precheck(case: Case, action_name: str, by: Any, assignment: Assignment | No
     workflow.check(case, action_name, by=by, **placeholders)
 
 
-def _case_for_answer(pk: int) -> Case:
-    """The case after an action, with what its detail answer shows (no scope check: the user has
-    just acted on it)."""
-    case = Case.objects.select_related("grid", "village", "category__parent", "town").get(pk=pk)
+def _with_assignments(case: Case) -> Case:
     prefetch_related_objects(
-        [case], Prefetch("assignments", queryset=Assignment.objects.select_related("department"))
+        [case],
+        Prefetch("assignments", queryset=Assignment.objects.select_related("department")),
+        "category__parent",
     )
     return case
 
 
+def _case_for_answer(pk: int) -> Case:
+    """The case after an action, with what its detail answer shows (no scope check: the user has
+    just acted on it)."""
+    return _with_assignments(Case.objects.select_related("grid", "village", "category__parent").get(pk=pk))
+
+
 def _detail(request: Request, case: Case) -> Response:
-    return Response(CaseDetailSerializer(_case_for_answer(case.pk), context={"request": request}).data)
+    return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
 
 def _action_schema(summary: str, request: Any, *, response: Any = CaseDetailSerializer) -> Any:
@@ -284,7 +289,7 @@ class CaseViewSet(CaseAPIMixin, viewsets.GenericViewSet[Case]):
         return self.get_paginated_response(serializer.data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return _detail(request, queries.get_case_for_user(request.user, pk))
+        return _detail(request, _with_assignments(queries.get_case_for_user(request.user, pk)))
 
     @extend_schema(
         summary="Take a case in (受理登记)",
@@ -329,7 +334,7 @@ class CaseViewSet(CaseAPIMixin, viewsets.GenericViewSet[Case]):
         _precheck(case, action_name, request.user)
         data = _parse(serializer_class, request)
         perform(case, request.user, data)
-        return _detail(request, case)
+        return _detail(request, _case_for_answer(case.pk))
 
     @_action_schema("Accept the case (受理)", NoteSerializer)
     @action(detail=True, methods=["post"])

@@ -300,6 +300,7 @@ def test_the_detail_and_timeline_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(3):
         response = client.get(case_action(case.pk, "timeline"))
     assert response.status_code == 200 and len(response.json()) >= 3
-    with django_assert_max_num_queries(6):
+    # Scope (2), the case, its assignments with their departments.
+    with django_assert_max_num_queries(4):
         response = client.get(f"{CASES}{case.pk}/")
     assert response.status_code == 200
