@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -315,12 +316,16 @@ class CaseViewSet(CaseAPIMixin, viewsets.GenericViewSet[Case]):
                 {"Idempotency-Key": [_("At most %(max)d characters.") % {"max": IDEMPOTENCY_KEY_MAX}]}
             )
         data = _parse(CaseCreateSerializer, request)
+        started = timezone.now()
         case = services.create_case(by=request.user, idempotency_key=key or None, **data)
-        return Response(
-            CaseCreatedSerializer(case).data,
-            status=status.HTTP_201_CREATED,
-            headers={"Location": f"{request.build_absolute_uri(request.path)}{case.pk}/"},
-        )
+        receipt = CaseCreatedSerializer(case).data
+        headers = {"Location": f"{request.build_absolute_uri(request.path)}{case.pk}/"}
+        if key and case.created_at < started:
+            # A replay answers the first receipt again, even if the case has moved on since:
+            # every case is taken in as reported (its current state: GET the Location).
+            receipt["status"] = Status.REPORTED.value
+            headers["Idempotent-Replayed"] = "true"
+        return Response(receipt, status=status.HTTP_201_CREATED, headers=headers)
 
     def _act(
         self,

@@ -101,6 +101,21 @@ def test_the_same_idempotency_key_three_times_makes_one_case_and_the_same_answer
     assert CaseEvent.objects.filter(action="report").count() == 1
 
 
+def test_a_replay_after_the_case_moved_on_answers_the_first_receipt(frozen, town, clerk):
+    client = client_for(clerk)
+    first = client.post(CASES, intake_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-late")
+    assert "Idempotent-Replayed" not in first
+    frozen.shift(dt.timedelta(minutes=5))
+    client.post(case_action(first.json()["id"], "accept"), {}, format="json")
+
+    again = client.post(CASES, intake_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-late")
+
+    assert again.status_code == 201
+    assert again.json() == first.json() and again.json()["status"] == "reported"
+    assert again["Idempotent-Replayed"] == "true"
+    assert Case.objects.get().status == "accepted"
+
+
 def test_the_same_key_with_another_body_is_422(frozen, town, clerk):
     client = client_for(clerk)
     first = client.post(CASES, intake_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
