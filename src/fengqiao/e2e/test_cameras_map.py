@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from fengqiao.e2e.browser import log_in, save_screenshot
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def test_the_clerk_sees_the_towns_cameras_and_can_hide_them(page, live_server, demo_town):

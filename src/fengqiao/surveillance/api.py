@@ -56,7 +56,10 @@ class CodedRefSerializer(RefSerializer):
 class SurveillanceErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
     code = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    # Declared fields leave the class body (SerializerMetaclass): `Serializer.fields` is intact.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
 
 
 class MonitoringRoomSerializer(serializers.ModelSerializer[MonitoringRoom]):
@@ -242,9 +245,9 @@ class MonitoringRoomViewSet(viewsets.ReadOnlyModelViewSet[MonitoringRoom]):
 
     def paginate_queryset(self, queryset: Any) -> list[Any] | None:
         rows = super().paginate_queryset(queryset)
-        if rows is not None:
-            queries.with_counts(rows, self.request.user)
-        return rows
+        if rows is None:
+            return None
+        return queries.with_counts(list(rows), self.request.user)
 
 
 @extend_schema_view(

@@ -134,13 +134,13 @@ def load_demo_surveillance(town: Region, *, by: Any = None, now: dt.datetime | N
     counts = _spread(CAMERAS, len(villages), rng) if villages else []
     for village, count in zip(villages, counts, strict=True):
         room = by_key[(village.pk, f"{village.name}视频监控室")]
-        grid = grids_by_village.get(village.pk)
+        village_grid = grids_by_village.get(village.pk)
         spots = list(SPOTS[:ALWAYS]) + rng.sample(SPOTS[ALWAYS:], len(SPOTS) - ALWAYS)
         for seq in range(count):
             spot, purposes = spots[seq % len(spots)]
             round_ = seq // len(spots)
             label = f"{spot}{round_ + 1}号" if round_ else spot
-            lon, lat = _point_in(grid.boundary, rng) if grid else (0.0, 0.0)
+            lon, lat = _point_in(village_grid.boundary, rng) if village_grid else (0.0, 0.0)
             offline = rng.random() < OFFLINE_SHARE
             camera = Camera(
                 channel_code=f"{village.code}{IPC_TYPE}{seq + 1:05d}",
@@ -149,7 +149,7 @@ def load_demo_surveillance(town: Region, *, by: Any = None, now: dt.datetime | N
                 place=f"{village.name}{spot}",
                 lon=lon,
                 lat=lat,
-                grid=grid,
+                grid=village_grid,
                 status=Camera.Status.OFFLINE if offline else Camera.Status.ONLINE,
                 status_changed_at=now - dt.timedelta(hours=rng.randrange(2, 240)) if offline else now,
                 stream_url=(

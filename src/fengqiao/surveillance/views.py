@@ -51,9 +51,9 @@ def room_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "can_manage": services.may_manage(request.user),
             "totals": {
-                "total": sum(room.camera_total for room in rooms),  # type: ignore[attr-defined]
-                "online": sum(room.camera_online for room in rooms),  # type: ignore[attr-defined]
-                "offline": sum(room.camera_offline for room in rooms),  # type: ignore[attr-defined]
+                "total": sum(room.camera_total for room in rooms),
+                "online": sum(room.camera_online for room in rooms),
+                "offline": sum(room.camera_offline for room in rooms),
             },
         },
     )

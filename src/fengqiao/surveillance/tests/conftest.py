@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from fengqiao.e2e.conftest import browser, demo_town, page  # noqa: F401 - for test_map_browser
 from fengqiao.surveillance.models import Camera, CameraPurpose, MonitoringRoom
 
 #: Points inside grid A (106.80..106.81, 35.50..35.51) and grid B (106.81..106.82).
