@@ -61,6 +61,7 @@ def _js_strings() -> dict[str, str]:
         "locateLater": _("Position kept; the grid is found when the report is sent."),
         "noResults": _("Nothing found."),
         "nothing": _("Nothing to do here."),
+        "needsNetwork": _("Shown when the network returns."),
         "dueBy": _("due %(date)s"),
         "photos": _("%(count)s photo(s) ready"),
         "loadFailed": _("Could not load: check the network."),

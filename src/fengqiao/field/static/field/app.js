@@ -24,8 +24,10 @@
   // --- IndexedDB: the outbox and one meta row (whose outbox it is) ---------------------------
 
   let dbPromise = null;
+  let wiped = false;
 
   function openDb() {
+    if (wiped) return Promise.reject(new Error("logged out"));
     if (!dbPromise) {
       dbPromise = new Promise((resolve, reject) => {
         const request = indexedDB.open(DB_NAME, 1);
@@ -85,10 +87,17 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  async function api(url, options = {}) {
+  // One request at a time: a village network copes better, and the server never sees this
+  // phone's requests race each other (a flush and a reload of the to-do list, say).
+  let line = Promise.resolve();
+
+  function api(url, options = {}) {
     const headers = Object.assign({ Accept: "application/json" }, options.headers || {});
     if (options.method && options.method !== "GET") headers["X-CSRFToken"] = csrfToken();
-    return fetch(url, Object.assign({}, options, { headers, credentials: "same-origin", redirect: "manual" }));
+    const init = Object.assign({}, options, { headers, credentials: "same-origin", redirect: "manual" });
+    const request = line.then(() => fetch(url, init));
+    line = request.then((response) => response.clone().arrayBuffer().catch(() => null), () => null);
+    return request;
   }
 
   async function errorText(response) {
@@ -514,10 +523,15 @@
 
   /** Delete everything the field page keeps on this phone: the outbox and the shell caches. */
   async function wipe() {
-    if (dbPromise) { (await dbPromise).close(); dbPromise = null; }
+    wiped = true;
+    if (dbPromise) {
+      try { (await dbPromise).close(); } catch (error) { /* never opened */ }
+      dbPromise = null;
+    }
     await new Promise((resolve) => {
       const request = indexedDB.deleteDatabase(DB_NAME);
-      request.onsuccess = request.onerror = request.onblocked = () => resolve();
+      request.onsuccess = request.onerror = () => resolve();
+      setTimeout(resolve, 5000); // blocked by another tab: it goes when that tab closes
     });
     if (window.caches) {
       const keys = await caches.keys();
@@ -557,11 +571,16 @@
     $("search-form").addEventListener("submit", search);
     $("flush").addEventListener("click", () => flush());
     $("logout").addEventListener("click", logout);
-    window.addEventListener("online", () => { showNetwork(); loadToday(); flush(); });
+    window.addEventListener("online", () => { showNetwork(); loadToday().then(() => flush()); });
     window.addEventListener("offline", showNetwork);
     setInterval(() => { if (navigator.onLine) flush(); }, RETRY_MS);
     owner = (await meta.get("owner")) ?? null;
     await showOutbox();
+    if (!navigator.onLine) {
+      for (const id of ["visits-due", "to-verify", "screenings-due", "my-cases"]) {
+        fillList($(id), [{}], () => listItem(S.needsNetwork, "", { state: "empty" }));
+      }
+    }
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.register(URLS.serviceWorker, { scope: config.urls.scope }).catch(() => {});
     }

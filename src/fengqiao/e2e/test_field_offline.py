@@ -1,0 +1,184 @@
+"""Issue 5's offline test in a real browser, on a 360-pixel-wide phone screen.
+
+A grid worker loads the field page, the network goes away, the worker files two reports (one
+with a photo far larger than a phone should send) and a visit, which wait in the outbox, also
+across a reload of the page served by the service worker. The network returns and the outbox
+empties; then the very same items are put back and the outbox is flushed twice more, as a phone
+whose answers were lost would do: the server still has exactly two new cases, one photo and one
+visit. Logging out deletes the outbox and the caches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from fengqiao.e2e.browser import log_in, save_screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PHONE = {"width": 360, "height": 740}
+
+
+def _big_png() -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (2400, 1800), (90, 140, 60))
+    ImageDraw.Draw(image).rectangle((300, 300, 2100, 1500), fill=(200, 60, 40))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _outbox_count(page: Any) -> Any:
+    return page.locator("[data-testid=outbox-count]")
+
+
+def _file_report(page: Any, title: str, description: str, *, photo: bytes | None = None) -> None:
+    page.click("[data-testid=nav-report]")
+    page.select_option("#report-kind", "hazard")
+    page.fill("#report-title", title)
+    page.fill("#report-description", description)
+    if photo is not None:
+        page.set_input_files(
+            "#report-photos", files=[{"name": "big.png", "mimeType": "image/png", "buffer": photo}]
+        )
+        expect(page.locator("[data-testid=photo-state]")).to_have_attribute("data-count", "1")
+        expect(page.locator("[data-testid=photo-state]")).to_have_attribute("data-ready", "true")
+    page.click("[data-testid=locate]")
+    expect(page.locator("#report-lon")).not_to_have_value("")
+    page.click("[data-testid=report-submit]")
+
+
+def test_two_reports_and_a_visit_filed_offline_reach_the_server_exactly_once(
+    browser, live_server, demo_town, settings, tmp_path
+):
+    from django.utils import timezone
+    from PIL import Image
+    from shapely.geometry import shape
+
+    from fengqiao.accounts.models import User
+    from fengqiao.cases import sla
+    from fengqiao.cases.models import Attachment, Case, Category
+    from fengqiao.registry.models import Visit
+    from fengqiao.registry.tests.factories import make_key_person, make_person
+
+    settings.MEDIA_ROOT = tmp_path
+    sla.seed_default_policies()  # a transactional test flushed the migration's rows
+    worker = User.objects.get(username="worker01")
+    grid = worker.grids.get()
+    inside = shape(grid.boundary).representative_point()
+    hazard = Category.objects.create(kind="hazard", name="消防隐患")
+    person = make_person(grid, 1, name="走访对象甲")
+    key_person = make_key_person(
+        person, "left_behind_elderly", last_visit_at=timezone.now() - dt.timedelta(days=90)
+    )
+    cases_before = Case.objects.count()
+    visits_before = Visit.objects.count()
+
+    context = browser.new_context(
+        locale="zh-CN",
+        viewport=PHONE,
+        timezone_id="Asia/Shanghai",
+        geolocation={"longitude": inside.x, "latitude": inside.y},
+        permissions=["geolocation"],
+        has_touch=True,
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "worker01")
+        page.goto(f"{live_server.url}/field/")
+        page.wait_for_function("document.body.dataset.ready === 'true'")
+        expect(page.locator("[data-testid=visits-due]")).to_contain_text("走访对象甲")
+        # The service worker has installed and controls the page: the shell is kept for offline use.
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        save_screenshot(page, "field-360-today")
+
+        # Online, the position finds the grid.
+        page.click("[data-testid=nav-report]")
+        page.click("[data-testid=locate]")
+        expect(page.locator("[data-testid=located-grid]")).to_contain_text(grid.name)
+        page.select_option("#report-kind", "hazard")
+        page.select_option("#report-category", str(hazard.pk))
+        save_screenshot(page, "field-360-report")
+
+        # The network goes away.
+        context.set_offline(True)
+        expect(page.locator("[data-testid=net-state]")).to_have_attribute("data-online", "false")
+        _file_report(page, "配电箱门未关", "村委会后配电箱门敞开，有小孩玩耍。", photo=_big_png())
+        expect(_outbox_count(page)).to_have_attribute("data-count", "1")
+        _file_report(page, "消防通道堵塞", "三组巷道堆放柴草，消防车进不去。")
+        expect(_outbox_count(page)).to_have_attribute("data-count", "2")
+        page.click("[data-testid=nav-visit]")
+        page.select_option("#visit-key-person", str(key_person.pk))
+        page.fill("#visit-note", "身体尚好，子女每周来电。")
+        page.click("[data-testid=visit-submit]")
+        expect(_outbox_count(page)).to_have_attribute("data-count", "3")
+        assert Case.objects.count() == cases_before and Visit.objects.count() == visits_before
+
+        # Still offline, the page reloads from the service worker and the outbox is still there.
+        page.reload()
+        page.wait_for_function("document.body.dataset.ready === 'true'")
+        expect(_outbox_count(page)).to_have_attribute("data-count", "3")
+        expect(page.locator("[data-testid=outbox-item]")).to_have_count(3)
+        save_screenshot(page, "field-360-offline-outbox")
+        # Keep the items (photo included) to send them all again later, as a phone would whose
+        # answers were lost on the way back.
+        page.evaluate("async () => { window.kept = await window.fieldApp.outbox.all(); }")
+
+        # The network returns: the outbox empties by itself.
+        context.set_offline(False)
+        expect(_outbox_count(page)).to_have_attribute("data-count", "0", timeout=30_000)
+        assert Case.objects.count() == cases_before + 2
+
+        # The same items again, and two more flushes at once, then one more.
+        left = page.evaluate(
+            """async () => {
+                for (const item of window.kept) await window.fieldApp.outbox.put(item);
+                await Promise.all([window.fieldApp.flush(), window.fieldApp.flush()]);
+                for (const item of window.kept) await window.fieldApp.outbox.put(item);
+                return await window.fieldApp.flush();
+            }"""
+        )
+        assert left == 0
+    except BaseException:
+        context.close()
+        raise
+
+    new_cases = Case.objects.filter(reported_by=worker).order_by("id")
+    assert Case.objects.count() == cases_before + 2
+    assert [case.title for case in new_cases] == ["配电箱门未关", "消防通道堵塞"]
+    assert {case.channel for case in new_cases} == {"patrol"}
+    assert {case.grid_id for case in new_cases} == {grid.pk}  # located from the GPS position
+    assert Visit.objects.count() == visits_before + 1
+    visit = Visit.objects.latest("id")
+    assert visit.key_person_id == key_person.pk and visit.by_id == worker.pk
+    photo = Attachment.objects.get(case__in=new_cases)
+    assert photo.case == new_cases[0] and photo.content_type == "image/jpeg"
+    with Image.open(photo.file.path) as image:
+        assert max(image.size) == 1280  # shrunk on the phone from 2400 px
+    expect(page.locator("[data-testid=my-cases]")).to_contain_text("消防通道堵塞")
+
+    # Logging out deletes what the phone kept: the outbox and the shell caches.
+    page.evaluate(
+        """() => window.fieldApp.outbox.put({id: "left-behind", type: "visit", owner: -1,
+             createdAt: new Date().toISOString(), label: "x", body: {}})"""
+    )
+    page.on("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("[data-testid=field-logout]")
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
+    stored = page.evaluate(
+        """async () => ({
+            databases: (await indexedDB.databases()).map((db) => db.name),
+            caches: (await caches.keys()).filter((key) => key.startsWith("fengqiao-field-")),
+        })"""
+    )
+    assert stored == {"databases": [], "caches": []}
+    context.close()
