@@ -41,6 +41,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Mediation"), "mediation:workbench", roles=_CENTER | {Role.MEDIATOR}),
     NavItem(_("Dispute screening"), "mediation:screening", roles=GRID_ROLES),
     NavItem(_("Cameras"), "surveillance:camera_list", roles=_CENTER | GRID_ROLES),
+    # The grid registry (issue 5): who reads it is `registry.privacy.REGISTRY_ROLES`.
+    NavItem(_("Grid registry"), "registry:todo", roles=_CENTER | GRID_ROLES | {Role.MEDIATOR}),
     NavItem(_("Departments"), "center:department_list", roles=_ALL_BUT_GRIDS - {Role.AUDITOR}),
     NavItem(_("Windows and rooms"), "center:hall", roles=_OFFICE),
     NavItem(_("Duty roster"), "center:duty_roster", roles=_OFFICE),

@@ -21,21 +21,28 @@ CAMERAS = {"surveillance:camera_list"}
 # Mediation (issue 4): the workbench for the center and mediators, screening reports for the grids.
 MEDIATION = {"mediation:workbench"}
 SCREENING = {"mediation:screening"}
+# The grid registry (issue 5): the center, the grids and mediators.
+REGISTRY = {"registry:todo"}
 
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("clerk", CENTER | CENTER_CASES | CAMERAS | MEDIATION),
-        ("leader", CENTER | LEADER_CASES | CAMERAS | MEDIATION),
+        ("clerk", CENTER | CENTER_CASES | CAMERAS | MEDIATION | REGISTRY),
+        ("leader", CENTER | LEADER_CASES | CAMERAS | MEDIATION | REGISTRY),
         ("police", OFFICE | CASES | {"cases:assignment_inbox"}),
-        ("mediator", OFFICE | CASES | MEDIATION),
+        ("mediator", OFFICE | CASES | MEDIATION | REGISTRY),
         (
             "worker_a",
-            EVERYONE | CASES | CAMERAS | SCREENING | {"cases:case_intake", "cases:verification_list"},
+            EVERYONE
+            | CASES
+            | CAMERAS
+            | SCREENING
+            | REGISTRY
+            | {"cases:case_intake", "cases:verification_list"},
         ),
         ("auditor", EVERYONE | CASES | {"core:audit_list"}),
-        ("administrator", CENTER | LEADER_CASES | CAMERAS | MEDIATION | {"admin:index"}),
+        ("administrator", CENTER | LEADER_CASES | CAMERAS | MEDIATION | REGISTRY | {"admin:index"}),
     ],
 )
 def test_each_role_gets_its_menu(request, persona, expected):
