@@ -30,6 +30,8 @@ class NavItem:
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
+    # The phone page comes first for the grid roles (issue 5, item 5): their day starts there.
+    NavItem(_("Field"), "field:home", roles=GRID_ROLES),
     NavItem(_("Home"), "core:home"),
     NavItem(_("Grid map"), "regions:grid_map"),
     NavItem(_("New case"), "cases:case_intake", roles=_CENTER | GRID_ROLES),

@@ -23,6 +23,8 @@ MEDIATION = {"mediation:workbench"}
 SCREENING = {"mediation:screening"}
 # The grid registry (issue 5): the center, the grids and mediators.
 REGISTRY = {"registry:todo"}
+# The phone-first field page (issue 5, item 5): the grid roles only.
+FIELD = {"field:home"}
 
 
 @pytest.mark.parametrize(
@@ -39,6 +41,7 @@ REGISTRY = {"registry:todo"}
             | CAMERAS
             | SCREENING
             | REGISTRY
+            | FIELD
             | {"cases:case_intake", "cases:verification_list"},
         ),
         ("auditor", EVERYONE | CASES | {"core:audit_list"}),
@@ -48,6 +51,12 @@ REGISTRY = {"registry:todo"}
 def test_each_role_gets_its_menu(request, persona, expected):
     user = request.getfixturevalue(persona)
     assert {item["name"] for item in navigation_for(user)} == expected
+
+
+@pytest.mark.parametrize("role", ["grid_worker", "watch_member"])
+def test_the_grid_roles_get_the_field_page_first(town, role):
+    user = builders.make_user(f"field_{role}", role, grids=[town.grid_a])
+    assert navigation_for(user)[0]["name"] == "field:home"
 
 
 def test_an_administrator_without_is_staff_gets_no_admin_link(town):

@@ -78,3 +78,8 @@ def test_the_manifest_makes_the_page_installable(client, town):
     assert manifest["start_url"] == "/field/" and manifest["scope"] == "/field/"
     assert manifest["display"] == "standalone"
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+
+
+def test_the_grid_home_page_links_to_the_field_page(worker_a):
+    page = logged_in(worker_a).get("/").content.decode()
+    assert 'data-testid="home-field-link"' in page and 'href="/field/"' in page
