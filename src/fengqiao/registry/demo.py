@@ -322,7 +322,8 @@ def _load(town: Region, *, now: dt.datetime) -> dict[str, int]:
             continue
         stored = by_id[person.resident_id]
         category = _pick(rng, _CATEGORIES)
-        worker = (users_by_grid[person.grid_id].get(Role.GRID_WORKER) or [None])[0]
+        workers = users_by_grid[person.grid_id].get(Role.GRID_WORKER, [])
+        worker = workers[0] if workers else None
         every = _RHYTHM.get(category, 30)
         last = now - dt.timedelta(days=rng.randint(0, every + 6), hours=rng.randint(0, 8))
         key_person = KeyPerson(

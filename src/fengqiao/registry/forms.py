@@ -18,7 +18,7 @@ from fengqiao.registry import privacy
 from fengqiao.registry.models import House, Household, ImportJob, KeyPerson, Organization, Person, Place
 
 
-class _ScopedModelForm(forms.ModelForm):  # type: ignore[type-arg]
+class _ScopedModelForm(forms.ModelForm):
     """Limits every related choice to what the user may see."""
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

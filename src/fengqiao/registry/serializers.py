@@ -26,7 +26,7 @@ from fengqiao.registry.models import (
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class MaskedField(serializers.Field):  # type: ignore[type-arg]
+class MaskedField(serializers.Field):
     """A resident ID, phone or exact address, always masked (reveal it through `/reveal/`)."""
 
     def __init__(self, kind: str, **kwargs: Any) -> None:
@@ -38,7 +38,7 @@ class MaskedField(serializers.Field):  # type: ignore[type-arg]
         return privacy.MASKERS[self.kind](value) if value else ""
 
 
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A primary key looked up among the records the caller may see (unknown otherwise)."""
 
     def get_queryset(self) -> Any:
@@ -50,7 +50,10 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[ty
 class RegistryErrorSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
     code = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    # Declared fields leave the class body (SerializerMetaclass): `Serializer.fields` is intact.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
 
 
 class PersonSerializer(serializers.ModelSerializer[Person]):
@@ -98,7 +101,7 @@ class PersonWriteSerializer(serializers.ModelSerializer[Person]):
             "address",
             "grid",
         ]
-        extra_kwargs = {"resident_id": {"validators": []}}  # uniqueness: the service answers
+        extra_kwargs: dict[str, Any] = {"resident_id": {"validators": []}}  # uniqueness: the service answers
 
 
 class HouseholdSerializer(serializers.ModelSerializer[Household]):
@@ -119,7 +122,7 @@ class HouseholdWriteSerializer(serializers.ModelSerializer[Household]):
     class Meta:
         model = Household
         fields = ["number", "head", "address", "house", "grid"]
-        extra_kwargs = {"number": {"validators": []}}
+        extra_kwargs: dict[str, Any] = {"number": {"validators": []}}
 
 
 class HouseSerializer(serializers.ModelSerializer[House]):

@@ -484,11 +484,8 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
     queryset = Patrol.objects.visible_to(request.user).select_related("worker", "grid")
     filterset = filters.PatrolFilter(request.GET, queryset=queryset, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    active = (
-        Patrol.objects.filter(worker=request.user, status=Patrol.Status.ACTIVE).first()
-        if patrolling
-        else None
-    )
+    user: Any = request.user
+    active = Patrol.objects.filter(worker=user, status=Patrol.Status.ACTIVE).first() if patrolling else None
     return render(
         request,
         "registry/patrol_list.html",
@@ -592,7 +589,8 @@ def import_start(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect("registry:import_detail", pk=job.pk)
-    jobs = ImportJob.objects.filter(by=request.user).defer("content")[:10]
+    user: Any = request.user
+    jobs = ImportJob.objects.filter(by=user).defer("content")[:10]
     return render(
         request, "registry/import_start.html", {"form": form, "jobs": jobs, "kinds": ImportJob.Kind.choices}
     )

@@ -168,3 +168,63 @@ def test_templates_have_chinese_headers(client, clerk, kind):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [cell.value for cell in sheet[1]] == [c.header for c in imports.COLUMNS[kind]]
+
+
+def test_households_then_key_persons_import_and_match_on_the_id(
+    clerk, town, django_capture_on_commit_callbacks
+):
+    from fengqiao.registry.models import Household, KeyPerson
+    from fengqiao.registry.tests.factories import make_person
+
+    head = make_person(town.grid_a, 401)
+    capture = django_capture_on_commit_callbacks
+    households = xlsx(
+        [c.header for c in imports.COLUMNS["households"]], [["H-1", head.resident_id, "东沟村", "GA"]]
+    )
+    assert (
+        run_import(clerk, households, kind="households", django_capture_on_commit_callbacks=capture).status
+        == "done"
+    )
+    assert Household.objects.get(number="H-1").head == head
+    header = [c.header for c in imports.COLUMNS["key_persons"]]
+    rows = [[head.resident_id, "留守老人", "中", "14", ""], [resident_id(402), "其他", "", "", ""]]
+    refused = run_import(
+        clerk, xlsx(header, rows), kind="key_persons", django_capture_on_commit_callbacks=capture
+    )
+    assert [(e["row"], e["column"]) for e in refused.errors] == [(3, "公民身份号码")]  # no such person
+    job = run_import(
+        clerk, xlsx(header, rows[:1]), kind="key_persons", django_capture_on_commit_callbacks=capture
+    )
+    assert job.status == "done" and job.created_count == 1
+    key_person = KeyPerson.objects.get()
+    assert (key_person.category, key_person.risk_level, key_person.visit_every_days) == (
+        "left_behind_elderly",
+        "medium",
+        14,
+    )
+    assert key_person.next_visit_due_at is not None
+    again = run_import(
+        clerk, xlsx(header, rows[:1]), kind="key_persons", django_capture_on_commit_callbacks=capture
+    )
+    assert again.unchanged_count == 1 and KeyPerson.objects.count() == 1
+
+
+def test_a_worker_may_not_import_a_sensitive_category(worker_a, town, django_capture_on_commit_callbacks):
+    from fengqiao.registry.tests.factories import make_person
+
+    person = make_person(town.grid_a, 403)
+    header = [c.header for c in imports.COLUMNS["key_persons"]]
+    job = run_import(
+        worker_a,
+        xlsx(header, [[person.resident_id, "社区矫正对象", "高", "7", ""]]),
+        kind="key_persons",
+        django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+    )
+    assert job.status == "invalid" and job.errors[0]["column"] == "人员类别"
+
+
+def test_a_file_that_is_not_excel_is_reported(clerk, django_capture_on_commit_callbacks):
+    job = run_import(
+        clerk, b"not a spreadsheet", django_capture_on_commit_callbacks=django_capture_on_commit_callbacks
+    )
+    assert job.status == "invalid" and job.errors[0]["row"] == 0
