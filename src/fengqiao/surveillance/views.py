@@ -20,9 +20,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fengqiao.cases import workflow
 from fengqiao.core import masking
 from fengqiao.core.exceptions import DomainError
-from fengqiao.surveillance import queries, services
+from fengqiao.surveillance import imports, queries, services
 from fengqiao.surveillance.filters import CameraFilter, MonitoringRoomFilter
-from fengqiao.surveillance.forms import CameraForm, FindingForm, RoomForm, StatusForm, add_domain_error
+from fengqiao.surveillance.forms import (
+    CameraForm,
+    FindingForm,
+    ImportForm,
+    RoomForm,
+    StatusForm,
+    add_domain_error,
+)
 from fengqiao.surveillance.models import Camera
 
 PAGE_SIZE = 50
@@ -224,3 +231,36 @@ def camera_finding(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The case was taken in and linked to the camera."))
             return redirect("cases:case_detail", finding.case_id)
     return render(request, "surveillance/finding_form.html", {"form": form, "camera": camera})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def camera_import(request: HttpRequest) -> HttpResponse:
+    """Upload the camera register: every row is checked first, then all are saved or none."""
+    if not services.may_manage(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = imports.import_cameras(form.cleaned_data["file"].read(), by=request.user)
+        if result.ok:
+            messages.success(
+                request,
+                _("Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
+                % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+            )
+            return redirect("surveillance:camera_list")
+    return render(request, "surveillance/camera_import.html", {"form": form, "result": result})
+
+
+@login_required
+def camera_import_template(request: HttpRequest) -> HttpResponse:
+    """The empty register (.xlsx) with its Chinese headers and one example row."""
+    if not services.may_manage(request.user):
+        raise PermissionDenied
+    response = HttpResponse(
+        imports.template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''cameras-template.xlsx"
+    return response

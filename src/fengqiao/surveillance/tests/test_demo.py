@@ -16,11 +16,22 @@ from fengqiao.surveillance.models import Camera, CameraPurpose, CameraStatusChan
 
 @pytest.fixture
 def demo(db):
+    """Only the demo's villages and grids (the whole demo load is slow), then its cameras."""
+    from fengqiao.demo.plan import COUNTY_CODE, TOWN_CODE, build_plan
+    from fengqiao.testing import builders
+
+    county = builders.make_region(COUNTY_CODE, "崆峒区", "county")
+    town = builders.make_region(TOWN_CODE, "安国镇", "town", parent=county)
+    for village_plan in build_plan().villages:
+        village = builders.make_region(village_plan.code, village_plan.name, "village", parent=town)
+        builders.make_grid(village_plan.grid_code, village_plan.grid_name, village, village_plan.boundary)
+    load_demo_surveillance(town)
+    return town
+
+
+def test_the_demo_town_load_makes_20_rooms_one_per_village_and_285_cameras(db):
     load_demo_town(today=dt.date(2026, 10, 15))
-    return Region.objects.get(code="620802101000")
-
-
-def test_the_demo_has_20_rooms_one_per_village_and_285_cameras(demo):
+    demo = Region.objects.get(code="620802101000")
     villages = Region.objects.filter(parent=demo, level="village")
     assert MonitoringRoom.objects.count() == 20
     assert set(MonitoringRoom.objects.values_list("village", flat=True)) == set(
