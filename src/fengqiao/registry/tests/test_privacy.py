@@ -155,3 +155,63 @@ def test_department_officers_and_auditors_do_not_read_the_registry(client, polic
         client.force_login(user)
         assert client.get(reverse("registry:person_list")).status_code == 403
         assert builders.api_client(user).get("/api/v1/registry/persons/").json()["count"] == 0
+
+
+@pytest.fixture
+def more(data, town):
+    from fengqiao.registry.models import House, Organization
+
+    house = House.objects.create(grid=town.grid_a, address="东沟村三组12号", building="12号院")
+    org = Organization.objects.create(
+        grid=town.grid_a, name="东沟村群防群治队", kind="watch_team", phone="+8613912345678"
+    )
+    data.place_a.contact_phone = "+8613912345678"
+    data.place_a.save()
+    return house, org
+
+
+def test_every_api_answer_is_masked(clerk, data, more):
+    house, org = more
+    api = builders.api_client(clerk)
+    urls = [
+        "/api/v1/registry/persons/",
+        f"/api/v1/registry/persons/{data.person_a.pk}/",
+        "/api/v1/registry/households/",
+        f"/api/v1/registry/households/{data.household_a.pk}/",
+        "/api/v1/registry/houses/",
+        f"/api/v1/registry/houses/{house.pk}/",
+        "/api/v1/registry/places/",
+        f"/api/v1/registry/places/{data.place_a.pk}/",
+        "/api/v1/registry/organizations/",
+        f"/api/v1/registry/organizations/{org.pk}/",
+        "/api/v1/registry/key-persons/",
+        "/api/v1/registry/search/?q=王秀兰",
+    ]
+    for url in urls:
+        answer = api.get(url)
+        assert answer.status_code == 200, url
+        for secret in _identifiers(data):
+            assert secret not in answer.content.decode(), (url, secret)
+
+
+@pytest.mark.parametrize("kind", ["person", "household", "house", "place", "organization", "keyperson"])
+def test_every_export_is_masked_and_audited(client, clerk, data, more, kind):
+    from openpyxl import load_workbook
+
+    client.force_login(clerk)
+    response = client.get(reverse(f"registry:{kind}_export"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = " ".join(str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None)
+    for secret in _identifiers(data):
+        assert secret not in values
+    assert AuditEvent.objects.filter(action="registry.export", actor=clerk).count() == 1
+
+
+@pytest.mark.parametrize("kind", ["house", "organization", "place"])
+def test_pages_of_houses_organisations_and_places_are_masked(client, clerk, data, more, kind):
+    house, org = more
+    obj = {"house": house, "organization": org, "place": data.place_a}[kind]
+    for url in (reverse(f"registry:{kind}_list"), reverse(f"registry:{kind}_detail", args=[obj.pk])):
+        body = _page(client, clerk, url)
+        for secret in _identifiers(data):
+            assert secret not in body, (url, secret)
