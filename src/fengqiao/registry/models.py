@@ -315,11 +315,17 @@ class KeyPersonQuerySet(ScopedQuerySet["KeyPerson"]):
             return self.none()
         return super().visible_to(user).filter(sensitive_category_q(user))
 
-    def due_for(self, user: Any) -> Any:
-        """The visible, active key persons whose visit is due soon or missed: the to-do list."""
+    def due_for(self, user: Any, *, now: dt.datetime | None = None) -> Any:
+        """The visible, active key persons whose visit is due soon or missed: the to-do list.
+
+        Read from the stored reminder time, not the swept state, so the list is right even when
+        no sweeper has run since (the sweep only keeps `visit_state` current for filters).
+        """
+        from django.utils import timezone
+
         return (
             self.visible_to(user)
-            .filter(active=True, visit_state__in=[VisitState.WARNING, VisitState.OVERDUE])
+            .filter(active=True, visit_warn_at__lte=now or timezone.now())
             .order_by("next_visit_due_at", "id")
         )
 
@@ -411,6 +417,15 @@ class KeyPerson(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_category_display()})"
+
+    @property
+    def visit_state_now(self) -> str:
+        """The visit state at this moment, from the stored times (whatever the last sweep wrote)."""
+        from django.utils import timezone
+
+        from fengqiao.registry.sla import state_at
+
+        return state_at(self.next_visit_due_at, self.visit_warn_at, timezone.now())
 
 
 class VisitQuerySet(GridScopedQuerySet):

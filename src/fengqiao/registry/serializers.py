@@ -204,6 +204,12 @@ class OrganizationWriteSerializer(serializers.ModelSerializer[Organization]):
 
 class KeyPersonSerializer(serializers.ModelSerializer[KeyPerson]):
     person_name = serializers.CharField(source="person.name", read_only=True)
+    # A plain string (same values as `visit_state`): one enum component for one choice set.
+    visit_state_now = serializers.CharField(
+        read_only=True,
+        help_text="ok, warning or overdue at this moment, from the stored times; "
+        "`visit_state` is what the last sweep wrote.",
+    )
     grid = serializers.IntegerField(source="person.grid_id", read_only=True)
 
     class Meta:
@@ -223,6 +229,7 @@ class KeyPersonSerializer(serializers.ModelSerializer[KeyPerson]):
             "next_visit_due_at",
             "visit_warn_at",
             "visit_state",
+            "visit_state_now",
             "active",
             "note",
         ]

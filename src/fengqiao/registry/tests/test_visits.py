@@ -44,7 +44,9 @@ def test_a_due_visit_turns_yellow_then_red(client, town, worker_a):
         body = client.get(reverse("registry:todo")).content.decode()
         assert f'class="table-danger" data-state="overdue" data-pk="{key_person.pk}"' in body
         todo = builders.api_client(worker_a).get("/api/v1/registry/todo/").json()
-        assert [(row["id"], row["visit_state"]) for row in todo] == [(key_person.pk, "overdue")]
+        assert [(row["id"], row["visit_state"], row["visit_state_now"]) for row in todo] == [
+            (key_person.pk, "overdue", "overdue")
+        ]
 
         # A visit puts the clock back to green and takes the person off the list.
         client.post(reverse("registry:visit_create", args=[key_person.pk]), {"note": "已走访"})
@@ -93,3 +95,13 @@ def test_an_older_visit_sent_late_does_not_move_the_clock_back(worker_a, data):
     )
     assert KeyPerson.objects.get(pk=data.elderly_a.pk).next_visit_due_at == due
     assert Visit.objects.count() == 2
+
+
+def test_the_to_do_list_is_right_even_when_no_sweep_ran(client, town, worker_a):
+    with time_machine.travel(START, tick=False):
+        key_person = make_key_person(make_person(town.grid_a, 22), "key_youth", visit_every_days=30)
+    with time_machine.travel(START + dt.timedelta(days=31), tick=False):
+        client.force_login(worker_a)
+        body = client.get(reverse("registry:todo")).content.decode()
+        assert f'class="table-danger" data-state="overdue" data-pk="{key_person.pk}"' in body
+        assert KeyPerson.objects.get(pk=key_person.pk).visit_state == VisitState.OK  # not swept
