@@ -79,6 +79,10 @@ def load_demo_town(*, today: dt.date | None = None) -> DemoSummary:
         from fengqiao.surveillance.demo import load_demo_surveillance
 
         load_demo_surveillance(town)
+        # Issue 4: the mediation history behind the published figure (78 disputes since 2023).
+        from fengqiao.mediation.demo import load_demo_mediation
+
+        load_demo_mediation(town)
         # Issue 5 items 1-2: the town's registry (persons, households, places, key persons, ...).
         from fengqiao.registry.demo import load_demo_registry
 

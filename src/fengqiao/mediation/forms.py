@@ -32,6 +32,11 @@ class StyledForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.style()
 
+    def _queryset(self, name: str, queryset: Any) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset
+
     def style(self) -> None:
         for field in self.fields.values():
             widget = field.widget
@@ -64,7 +69,7 @@ class PartyForm(StyledForm):
     def __init__(self, *args: Any, dispute: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if dispute is not None:
-            self.fields["represents"].queryset = dispute.parties.exclude(role=Party.Role.AGENT)
+            self._queryset("represents", dispute.parties.exclude(role=Party.Role.AGENT))
 
 
 class RegisterForm(StyledForm):
@@ -109,12 +114,12 @@ class RegisterForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = MediationOrganization.objects.visible_to(user)
+        self._queryset("organization", MediationOrganization.objects.visible_to(user))
         mediators = User.objects.visible_to(user).filter(role=Role.MEDIATOR, is_active=True)
-        self.fields["lead_mediator"].queryset = mediators
-        self.fields["mediators"].queryset = mediators
-        self.fields["invited_units"].queryset = Department.objects.visible_to(user)
-        self.fields["room"].queryset = Room.objects.visible_to(user)
+        self._queryset("lead_mediator", mediators)
+        self._queryset("mediators", mediators)
+        self._queryset("invited_units", Department.objects.visible_to(user))
+        self._queryset("room", Room.objects.visible_to(user))
 
     def parties(self) -> list[dict[str, Any]]:
         data = self.cleaned_data
@@ -149,7 +154,7 @@ class SessionForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["room"].queryset = Room.objects.visible_to(user)
+        self._queryset("room", Room.objects.visible_to(user))
 
 
 class AgreementForm(StyledForm):

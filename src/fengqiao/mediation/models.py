@@ -244,7 +244,7 @@ class Dispute(TimeStampedModel):
         verbose_name=_("room"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     screening = models.ForeignKey(
@@ -391,7 +391,7 @@ class MediationSession(models.Model):
         verbose_name=_("room"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     participants = models.TextField(_("participants"))

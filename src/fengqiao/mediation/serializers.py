@@ -259,7 +259,9 @@ class DisputeCreateSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=120)
     dispute_type = serializers.CharField(help_text=_values(DisputeType))
     facts = serializers.CharField(required=False, allow_blank=True)
-    source = serializers.CharField(required=False, default="application", help_text=_values(Source))
+    source = serializers.CharField(  # type: ignore[assignment]  # a field named like Field.source
+        required=False, default="application", help_text=_values(Source)
+    )
     referral = serializers.CharField(required=False, allow_blank=True, default="")
     amount = serializers.DecimalField(required=False, allow_null=True, max_digits=14, decimal_places=2)
     people_count = serializers.IntegerField(required=False, default=2, min_value=1)

@@ -162,7 +162,7 @@ def _detail_context(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
         "terms": list(agreement.terms.all()) if agreement else [],
         "follow_ups": list(dispute.follow_ups.select_related("by")),
         "checklist": queries.dossier_checklist(dispute),
-        "may_work": request.user.role in WORK_ROLES or request.user.is_superuser,  # type: ignore[union-attr]
+        "may_work": getattr(request.user, "role", "") in WORK_ROLES or request.user.is_superuser,
         "forms": {
             "party": forms.PartyForm(dispute=dispute),
             "investigation": forms.InvestigationForm(),
