@@ -599,5 +599,7 @@ def run(job: ImportJob) -> ImportJob:
                 errors=[],
                 finished_at=timezone.now(),
             )
+    # The file holds personal data: keep the report and the counts, drop the upload itself.
+    ImportJob.objects.filter(pk=job.pk).update(content=b"")
     job.refresh_from_db()
     return job

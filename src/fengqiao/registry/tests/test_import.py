@@ -90,6 +90,7 @@ def test_a_file_with_50_bad_rows_is_refused_whole_and_the_report_names_them(
     assert {error["row"] for error in job.errors} == bad_rows
     assert {error["column"] for error in job.errors} == {"公民身份号码", "网格编码"}
     assert Person.objects.count() == 0
+    assert bytes(job.content) == b""  # the upload (personal data) is not kept
 
 
 def test_the_corrected_file_imports_and_importing_it_again_changes_nothing(
