@@ -164,25 +164,36 @@ def _detail_context(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
         "checklist": queries.dossier_checklist(dispute),
         "may_work": getattr(request.user, "role", "") in WORK_ROLES or request.user.is_superuser,
         "forms": {
-            "party": forms.PartyForm(dispute=dispute),
-            "investigation": forms.InvestigationForm(),
-            "session": forms.SessionForm(
-                user=request.user,
-                initial={
+            # Each form's ids are prefixed with its name: many forms share field names on one page.
+            name: form_class(auto_id=f"id_{name}_%s", **kwargs)
+            for name, (form_class, kwargs) in _detail_forms(request, dispute).items()
+        },
+        "performance_choices": AgreementTerm.Performance.choices,
+    }
+
+
+def _detail_forms(request: HttpRequest, dispute: Dispute) -> dict[str, tuple[type[Any], dict[str, Any]]]:
+    return {
+        "party": (forms.PartyForm, {"dispute": dispute}),
+        "investigation": (forms.InvestigationForm, {}),
+        "session": (
+            forms.SessionForm,
+            {
+                "user": request.user,
+                "initial": {
                     "held_at": timezone.localtime().replace(second=0, microsecond=0),
                     "room": dispute.room_id,
                 },
-            ),
-            "agreement": forms.AgreementForm(initial={"facts": dispute.facts}),
-            "sign": forms.SignForm(initial={"signed_on": timezone.localdate()}),
-            "failure": forms.FailureForm(),
-            "follow_up": forms.FollowUpForm(),
-            "confirmation": forms.ConfirmationForm(initial={"applied_on": timezone.localdate()}),
-            "court_decision": forms.CourtDecisionForm(),
-            "extend": forms.ExtendForm(),
-            "document": forms.DocumentForm(),
-        },
-        "performance_choices": AgreementTerm.Performance.choices,
+            },
+        ),
+        "agreement": (forms.AgreementForm, {"initial": {"facts": dispute.facts}}),
+        "sign": (forms.SignForm, {"initial": {"signed_on": timezone.localdate()}}),
+        "failure": (forms.FailureForm, {}),
+        "follow_up": (forms.FollowUpForm, {}),
+        "confirmation": (forms.ConfirmationForm, {"initial": {"applied_on": timezone.localdate()}}),
+        "court_decision": (forms.CourtDecisionForm, {}),
+        "extend": (forms.ExtendForm, {}),
+        "document": (forms.DocumentForm, {}),
     }
 
 

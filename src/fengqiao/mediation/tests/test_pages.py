@@ -98,6 +98,7 @@ def test_a_mediator_runs_a_dispute_from_registration_to_archive(client, mediator
 def test_a_refusal_is_shown_not_a_crash(client, mediator, committee):
     dispute = make_dispute(mediator, committee, parties=[])
     client.force_login(mediator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the message is translated when it is made
     response = post(
         client,
         "dispute_agreement",
@@ -105,7 +106,7 @@ def test_a_refusal_is_shown_not_a_crash(client, mediator, committee):
         {"form": "written", "facts": "f", "points_in_dispute": "p", "term_1_content": "t"},
     )
     assert response.status_code == 302
-    page = client.get(response["Location"]).content.decode()
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "An agreement needs at least one applicant and one respondent." in page
 
 

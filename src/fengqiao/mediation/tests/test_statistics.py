@@ -148,6 +148,7 @@ def test_each_figure_links_to_exactly_the_disputes_it_counts(month_set, clerk, c
 
 def test_the_page_and_the_xlsx(month_set, clerk, client):
     client.force_login(clerk)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     page = client.get(reverse("mediation:statistics") + "?month=2026-11")
     assert page.status_code == 200
     assert b'data-testid="resolution-rate">20.0%' in page.content
