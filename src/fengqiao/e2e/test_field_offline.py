@@ -100,6 +100,15 @@ def test_two_reports_and_a_visit_filed_offline_reach_the_server_exactly_once(
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         save_screenshot(page, "field-360-today")
 
+        # Search in the grid: the person comes back masked, as the API gives it.
+        page.click("[data-testid=nav-search]")
+        page.fill("#search-q", "走访对象甲")
+        page.click("[data-testid=search-form] button")
+        results = page.locator("[data-testid=search-results]")
+        expect(results).to_contain_text("走访对象甲")
+        expect(results).to_contain_text(f"{person.resident_id[:6]}********{person.resident_id[-4:]}")
+        expect(results).not_to_contain_text(person.resident_id)
+
         # Online, the position finds the grid.
         page.click("[data-testid=nav-report]")
         page.click("[data-testid=locate]")
