@@ -1,0 +1,91 @@
+"""Issue 4's journey in a real browser: a mediator opens a registered dispute, records a session in
+the mediation room, records the agreement with its terms, and downloads the 调解协议书 as a PDF
+whose text carries the parties, the terms and the dossier number. Screenshots go to
+test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from fengqiao.e2e.browser import log_in, save_screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def test_a_mediator_records_a_session_reaches_agreement_and_downloads_the_pdf(page, live_server, demo_town):
+    from fengqiao.accounts.models import User
+    from fengqiao.cases import sla
+    from fengqiao.center.models import Room
+    from fengqiao.mediation import services
+    from fengqiao.mediation.models import Dispute, MediationOrganization
+
+    sla.seed_default_policies()  # a transactional test flushed the migration's rows
+    mediator = User.objects.get(username="mediator")
+    committee = MediationOrganization.objects.get(name="安国镇人民调解委员会")
+    room = Room.objects.get(name="知心姐姐调解室")
+    dispute = services.register_dispute(
+        by=mediator,
+        organization=committee,
+        dispute_type="neighbour",
+        title="宅前排水沟纠纷",
+        facts="两家因排水沟走向发生争执",
+        room=room,
+        parties=[
+            {
+                "role": "applicant",
+                "name": "李春花",
+                "resident_id": "620802198503150018",
+                "phone": "13912345678",
+            },
+            {"role": "respondent", "name": "王大山", "resident_id": "620802197811020026"},
+        ],
+    )
+
+    log_in(page, live_server.url, "mediator")
+    page.goto(f"{live_server.url}/mediation/")
+    expect(page.get_by_test_id("my-disputes")).to_contain_text(dispute.dossier_number)
+    page.get_by_test_id("my-disputes").get_by_text(dispute.dossier_number).click()
+    expect(page.get_by_test_id("dossier-number")).to_have_text(dispute.dossier_number)
+    # Parties' ID numbers are masked for a mediator without the right to see them.
+    expect(page.get_by_test_id("parties")).to_contain_text("620802********0018")
+
+    page.select_option("#id_session_room", str(room.pk))
+    page.fill("#id_session_participants", "李春花、王大山、调解员")
+    page.fill("#id_session_minutes", "双方陈述意见，同意改沟并赔偿。")
+    page.select_option("#id_session_outcome", "agreement")
+    with page.expect_navigation():
+        page.get_by_test_id("session-submit").click()
+    expect(page.get_by_test_id("sessions")).to_contain_text("双方陈述意见")
+    save_screenshot(page, "mediation-1-session")
+
+    page.get_by_test_id("agreement-toggle").click()
+    page.fill("#id_agreement_points_in_dispute", "排水沟走向及损失赔偿；王大山负主要责任。")
+    page.fill("#id_agreement_term_1_content", "王大山将排水沟改至自家院墙外侧")
+    page.fill("#id_agreement_term_1_manner", "自行施工")
+    page.fill("#id_agreement_term_1_place", "东沟村二组")
+    page.fill("#id_agreement_term_1_due_on", "2026-12-15")
+    page.fill("#id_agreement_term_2_content", "王大山赔偿李春花损失人民币叁仟元")
+    page.fill("#id_agreement_term_2_manner", "现金支付")
+    with page.expect_navigation():
+        page.get_by_test_id("agreement-submit").click()
+    expect(page.get_by_test_id("outcome")).to_be_visible()
+    expect(page.get_by_test_id("terms")).to_contain_text("王大山将排水沟改至自家院墙外侧")
+    save_screenshot(page, "mediation-2-agreement")
+
+    with page.expect_download() as download_info:
+        page.get_by_test_id("agreement-pdf").click()
+    content = open(download_info.value.path(), "rb").read()  # noqa: SIM115 - a temporary file
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages))
+    assert dispute.dossier_number in text
+    assert "李春花" in text and "王大山" in text
+    assert "王大山将排水沟改至自家院墙外侧" in text and "王大山赔偿李春花损失人民币叁仟元" in text
+    assert "本协议书一式3份" in text
+
+    dispute = Dispute.objects.get(pk=dispute.pk)
+    assert dispute.outcome == "agreement" and dispute.case.status == "resolved"
