@@ -17,3 +17,12 @@ def grid_patrols(context: dict[str, Any], grid: Any) -> dict[str, Any]:
     user = context["request"].user
     recent = Patrol.objects.visible_to(user).filter(grid=grid).select_related("worker")[:10]
     return {"patrol_counts": queries.patrol_counts(grid, user), "recent_patrols": recent}
+
+
+@register.simple_tag(takes_context=True)
+def may_edit_registry(context: dict[str, Any]) -> bool:
+    """Whether the viewer may change the registry (menu entries for import and forms)."""
+    from fengqiao.registry.privacy import edits_registry
+
+    request = context.get("request")
+    return edits_registry(request.user if request else None)

@@ -109,3 +109,12 @@ def test_api_lists_cost_the_same_at_any_size(town, clerk, django_assert_max_num_
     for url in ("/api/v1/registry/persons/", "/api/v1/registry/key-persons/", "/api/v1/registry/todo/"):
         with django_assert_max_num_queries(8):
             assert api.get(url).status_code == 200
+
+
+def test_the_import_entry_is_offered_to_editors_only(client, clerk, mediator, data):
+    url = reverse("registry:import_start")
+    client.force_login(clerk)
+    assert f'href="{url}"' in client.get(reverse("registry:person_list")).content.decode()
+    client.force_login(mediator)
+    assert f'href="{url}"' not in client.get(reverse("registry:person_list")).content.decode()
+    assert client.get(url).status_code == 403
