@@ -266,6 +266,9 @@ class Dispute(TimeStampedModel):
     settle_due_on = models.DateField(_("settle by"))
     settle_extended_days = models.PositiveIntegerField(_("days of extension"), default=0)
     settle_extension_consent = models.TextField(_("parties' consent to the extension"), blank=True)
+    #: Set by the sweep when the settle deadline passed without an outcome (announced once per deadline;
+    #: an extension clears it).
+    settle_overdue_at = models.DateTimeField(_("settle deadline passed at"), null=True, blank=True)
 
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     outcome_at = models.DateTimeField(_("outcome at"), null=True, blank=True)

@@ -643,8 +643,15 @@ def extend_settle_deadline(dispute: Dispute, *, by: Any, days: int, consent: str
     dispute.settle_due_on = before + dt.timedelta(days=days)
     dispute.settle_extended_days += days
     dispute.settle_extension_consent = "\n".join(filter(None, [dispute.settle_extension_consent, consent]))
+    dispute.settle_overdue_at = None
     dispute.save(
-        update_fields=["settle_due_on", "settle_extended_days", "settle_extension_consent", "updated_at"]
+        update_fields=[
+            "settle_due_on",
+            "settle_extended_days",
+            "settle_extension_consent",
+            "settle_overdue_at",
+            "updated_at",
+        ]
     )
     _event(dispute, "extend_settle_deadline", by=by, note=consent, data={"days": days})
     record(

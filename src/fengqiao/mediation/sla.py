@@ -1,10 +1,11 @@
-"""Mediation clocks: the grids' screening periods (排查) and judicial-confirmation reminders.
+"""Mediation clocks: screening periods (排查), judicial-confirmation reminders, the days to settle.
 
 `sweep(now)` opens each grid's slot for the current period, turns slots without a report yellow
 (at `MEDIATION_SCREENING_WARN_SHARE` of the period's working time) and red (past the period's last
-working day), and reminds mediators once of agreements whose 30 days to apply for judicial
-confirmation end within a week. Each change is claimed with a conditional `update()`, so two
-sweeps at once announce each thing once. Run by `fengqiao checkmediation` (`--loop SECONDS`).
+working day), reminds mediators once of agreements whose 30 days to apply for judicial
+confirmation end within a week, and once of disputes past their days to settle. Each change is
+claimed with a conditional `update()`, so two sweeps at once announce each thing once. Run by
+`fengqiao checkmediation` (`--loop SECONDS`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from fengqiao.cases.models import Notification
 from fengqiao.core import calendar
-from fengqiao.mediation.models import Agreement, Screening
+from fengqiao.mediation.models import Agreement, Dispute, Screening
 from fengqiao.regions.models import Grid
 
 #: Periods are counted from this Monday, so weekly periods run Monday to Sunday.
@@ -81,6 +82,7 @@ class SweepResult:
     warned: list[int] = field(default_factory=list)
     overdue: list[int] = field(default_factory=list)
     reminded: list[int] = field(default_factory=list)
+    settle_overdue: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -88,6 +90,7 @@ class SweepResult:
             "warned": len(self.warned),
             "overdue": len(self.overdue),
             "reminded": len(self.reminded),
+            "settle_overdue": len(self.settle_overdue),
         }
 
 
@@ -177,6 +180,29 @@ def sweep(now: dt.datetime | None = None) -> SweepResult:
                     % {"number": dispute.dossier_number, "due": agreement.confirmation_due_on},
                 )
                 result.reminded.append(pk)
+    # The 30 days to settle (extendable with the parties' consent): announced once when passed.
+    late = Dispute.objects.filter(
+        outcome="", archived_at__isnull=True, settle_due_on__lt=today, settle_overdue_at__isnull=True
+    )
+    for pk in late.values_list("pk", flat=True):
+        with transaction.atomic():
+            if Dispute.objects.filter(pk=pk, settle_overdue_at__isnull=True).update(settle_overdue_at=now):
+                dispute = Dispute.objects.select_related("case", "lead_mediator", "organization").get(pk=pk)
+                users = (
+                    [dispute.lead_mediator]
+                    if dispute.lead_mediator
+                    else list(dispute.organization.members.all())
+                )
+                _notify(
+                    users,
+                    dispute.case,
+                    _(
+                        "%(number)s was to be settled by %(due)s: record the outcome, "
+                        "or extend with the parties' consent."
+                    )
+                    % {"number": dispute.dossier_number, "due": dispute.settle_due_on},
+                )
+                result.settle_overdue.append(pk)
     return result
 
 

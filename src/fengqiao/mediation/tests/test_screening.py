@@ -113,3 +113,18 @@ def test_the_sweep_reminds_of_judicial_confirmation_once(mediator, committee):
         assert len(sla.sweep().reminded) == 1
         assert sla.sweep().reminded == []
     assert Notification.objects.filter(user=mediator, case=dispute.case).count() == 1
+
+
+def test_the_sweep_announces_a_passed_settle_deadline_once_and_an_extension_clears_it(mediator, committee):
+    with time_machine.travel(local(2026, 11, 2, 10, 0), tick=False):
+        dispute = make_dispute(mediator, committee)
+    assert dispute.settle_due_on.isoformat() == "2026-12-02"
+    with time_machine.travel(local(2026, 12, 2, 18, 0), tick=False):
+        assert sla.sweep().settle_overdue == []
+    with time_machine.travel(local(2026, 12, 3, 9, 0), tick=False):
+        assert sla.sweep().settle_overdue == [dispute.pk]
+        assert sla.sweep().settle_overdue == []
+        assert Notification.objects.filter(user=mediator, case=dispute.case).count() == 1
+        services.extend_settle_deadline(dispute, by=mediator, days=10, consent="双方同意延期")
+        dispute.refresh_from_db()
+        assert dispute.settle_overdue_at is None
