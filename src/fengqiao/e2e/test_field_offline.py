@@ -191,3 +191,45 @@ def test_two_reports_and_a_visit_filed_offline_reach_the_server_exactly_once(
     )
     assert stored == {"databases": [], "caches": []}
     context.close()
+
+
+def test_a_session_that_ended_keeps_the_outbox_and_another_user_never_sends_it(
+    browser, live_server, demo_town, settings, tmp_path
+):
+    from fengqiao.accounts.models import User
+    from fengqiao.cases import sla
+    from fengqiao.cases.models import Case
+
+    settings.MEDIA_ROOT = tmp_path
+    sla.seed_default_policies()
+    assert User.objects.filter(username="worker02", role="grid_worker").exists()
+    cases_before = Case.objects.count()
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, timezone_id="Asia/Shanghai")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "worker01")
+        page.goto(f"{live_server.url}/field/")
+        page.wait_for_function("document.body.dataset.ready === 'true'")
+        context.set_offline(True)
+        page.click("[data-testid=nav-report]")
+        page.fill("#report-title", "桥栏杆松动")
+        page.click("[data-testid=report-submit]")
+        expect(_outbox_count(page)).to_have_attribute("data-count", "1")
+
+        # The session ends while the phone is offline; the network returns.
+        context.clear_cookies()
+        context.set_offline(False)
+        page.evaluate("() => window.fieldApp.flush()")
+        expect(page.locator("[data-testid=field-message]")).to_have_class("message error")
+        expect(_outbox_count(page)).to_have_attribute("data-count", "1")  # kept for its owner
+        assert Case.objects.count() == cases_before
+
+        # Someone else logs in on this phone: the first user's item is dropped, never sent.
+        log_in(page, live_server.url, "worker02")
+        page.goto(f"{live_server.url}/field/")
+        page.wait_for_function("document.body.dataset.ready === 'true'")
+        expect(_outbox_count(page)).to_have_attribute("data-count", "0")
+        assert Case.objects.count() == cases_before
+    finally:
+        context.close()

@@ -257,7 +257,10 @@
    *  them under their own name, and never sees them. */
   async function adoptUser(userId) {
     const previous = await meta.get("owner");
-    if (previous !== undefined && previous !== null && previous !== userId) await outbox.clear();
+    if (previous !== undefined && previous !== null && previous !== userId) {
+      await outbox.clear();
+      await showOutbox();
+    }
     owner = userId;
     // Items queued before this phone knew its user (offline from the first load) are theirs.
     for (const entry of await outbox.all()) {
