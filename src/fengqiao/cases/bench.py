@@ -19,6 +19,10 @@ missing cases); then measures, through Django's test client against the real URL
   status, and a text search), the case detail API and its timeline: p50/p95 and queries/request.
 
 Each figure is one JSON line: ``{"bench": name, "cases": N, ...}``.
+
+On PostgreSQL, the server's JIT (on by default, `jit_above_cost` 100,000) compiles the queue's
+count query at 1 M cases for ~0.5 s of its ~0.6 s; `PGOPTIONS="-c jit=off"` measures without it
+(and is what an OLTP installation should run with).
 """
 
 from __future__ import annotations
