@@ -1,7 +1,7 @@
-"""Issue 4's journey in a real browser: a mediator opens a registered dispute, records a session in
-the mediation room, records the agreement with its terms, and downloads the 调解协议书 as a PDF
-whose text carries the parties, the terms and the dossier number. Screenshots go to
-test-artifacts/.
+"""Issue 4's journey in a real browser: a mediator registers a dispute, records a session in the
+mediation room, records the agreement with its terms, downloads the 调解协议书 as a PDF whose text
+carries the parties, the terms and the dossier number, then records the signatures, files the
+identity copies and archives the dossier (the case is closed). Screenshots go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -18,36 +18,34 @@ from fengqiao.e2e.browser import log_in, save_screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
-def test_a_mediator_records_a_session_reaches_agreement_and_downloads_the_pdf(page, live_server, demo_town):
+def test_a_mediator_runs_a_dispute_from_registration_to_the_archived_dossier(page, live_server, demo_town):
     from fengqiao.accounts.models import User
     from fengqiao.cases import sla
+    from fengqiao.cases.models import Status
     from fengqiao.center.models import Room
-    from fengqiao.mediation import services
     from fengqiao.mediation.models import Dispute, MediationOrganization
 
     sla.seed_default_policies()  # a transactional test flushed the migration's rows
     mediator = User.objects.get(username="mediator")
     committee = MediationOrganization.objects.get(name="安国镇人民调解委员会")
     room = Room.objects.get(name="知心姐姐调解室")
-    dispute = services.register_dispute(
-        by=mediator,
-        organization=committee,
-        dispute_type="neighbour",
-        title="宅前排水沟纠纷",
-        facts="两家因排水沟走向发生争执",
-        room=room,
-        parties=[
-            {
-                "role": "applicant",
-                "name": "李春花",
-                "resident_id": "620802198503150018",
-                "phone": "13912345678",
-            },
-            {"role": "respondent", "name": "王大山", "resident_id": "620802197811020026"},
-        ],
-    )
-
     log_in(page, live_server.url, "mediator")
+    page.goto(f"{live_server.url}/mediation/")
+    page.get_by_test_id("register-link").click()
+    page.fill("#id_title", "宅前排水沟纠纷")
+    page.select_option("#id_dispute_type", "neighbour")
+    page.fill("#id_facts", "两家因排水沟走向发生争执")
+    page.select_option("#id_organization", str(committee.pk))
+    page.select_option("#id_room", str(room.pk))
+    page.fill("#id_applicant_name", "李春花")
+    page.fill("#id_applicant_resident_id", "620802198503150018")
+    page.fill("#id_applicant_phone", "13912345678")
+    page.fill("#id_respondent_name", "王大山")
+    page.fill("#id_respondent_resident_id", "620802197811020026")
+    with page.expect_navigation():
+        page.get_by_test_id("register-submit").click()
+    dispute = Dispute.objects.get(case__title="宅前排水沟纠纷", archived_at__isnull=True)
+    assert dispute.lead_mediator == mediator
     page.goto(f"{live_server.url}/mediation/")
     expect(page.get_by_test_id("my-disputes")).to_contain_text(dispute.dossier_number)
     page.get_by_test_id("my-disputes").get_by_text(dispute.dossier_number).click()
@@ -89,3 +87,16 @@ def test_a_mediator_records_a_session_reaches_agreement_and_downloads_the_pdf(pa
 
     dispute = Dispute.objects.get(pk=dispute.pk)
     assert dispute.outcome == "agreement" and dispute.case.status == "resolved"
+
+    # The parties sign; the identity copies are filed; the dossier is archived and the case closed.
+    with page.expect_navigation():
+        page.get_by_test_id("sign-submit").click()
+    page.select_option("#id_document_kind", "identity")
+    with page.expect_navigation():
+        page.get_by_test_id("document-submit").click()
+    with page.expect_navigation():
+        page.get_by_test_id("archive-submit").click()
+    expect(page.get_by_test_id("case-status")).to_have_text(str(Status.CLOSED.label))
+    save_screenshot(page, "mediation-3-archived")
+    dispute = Dispute.objects.get(pk=dispute.pk)
+    assert dispute.archived_at is not None and dispute.case.status == "closed"
