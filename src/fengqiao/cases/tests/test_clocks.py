@@ -4,6 +4,7 @@ suspension pausing the clock, yellow at 80 % and red when overdue, supervision o
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 
 import chinese_calendar
@@ -275,3 +276,14 @@ def test_a_department_late_to_acknowledge_or_complete_is_announced_once(frozen, 
         "late_acknowledge",
         "late_assignment",
     ]
+
+
+def test_checkclocks_also_sweeps_every_other_apps_clocks(frozen, clerk, capsys):
+    from fengqiao.cases.management.commands.checkclocks import app_sweeps
+
+    labels = {label for label, _ in app_sweeps()}
+    assert {"registry", "mediation"} <= labels
+    call_command("checkclocks")
+    output = json.loads(capsys.readouterr().out)
+    assert "visits_overdue" in output["registry"]
+    assert "mediation" in output
