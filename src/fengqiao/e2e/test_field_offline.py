@@ -233,3 +233,53 @@ def test_a_session_that_ended_keeps_the_outbox_and_another_user_never_sends_it(
         assert Case.objects.count() == cases_before
     finally:
         context.close()
+
+
+def test_a_patrol_from_the_phone_with_a_check_in_and_a_finding(browser, live_server, demo_town, settings):
+    from shapely.geometry import shape
+
+    from fengqiao.accounts.models import User
+    from fengqiao.cases import sla
+    from fengqiao.registry.models import Patrol, PatrolFinding
+
+    sla.seed_default_policies()
+    worker = User.objects.get(username="worker01")
+    grid = worker.grids.get()
+    inside = shape(grid.boundary).representative_point()
+    Patrol.objects.filter(worker=worker, status=Patrol.Status.ACTIVE).update(status=Patrol.Status.ENDED)
+    earlier = list(Patrol.objects.filter(worker=worker).values_list("pk", flat=True))
+    context = browser.new_context(
+        locale="zh-CN",
+        viewport=PHONE,
+        timezone_id="Asia/Shanghai",
+        geolocation={"longitude": inside.x, "latitude": inside.y},
+        permissions=["geolocation"],
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "worker01")
+        page.goto(f"{live_server.url}/field/")
+        page.wait_for_function("document.body.dataset.ready === 'true'")
+        page.click("[data-testid=nav-patrol]")
+        page.click("[data-testid=patrol-start]")
+        expect(page.locator("[data-testid=patrol-checkin]")).to_be_visible()
+        page.click("[data-testid=patrol-checkin]")
+        expect(page.locator("[data-testid=patrol-state]")).to_have_attribute("data-checkins", "1")
+        save_screenshot(page, "field-360-patrol")
+        page.click("[data-testid=patrol-report]")
+        page.fill("#report-title", "河堤护栏缺失")
+        page.click("[data-testid=locate]")
+        expect(page.locator("#report-lon")).not_to_have_value("")
+        page.click("[data-testid=report-submit]")
+        expect(_outbox_count(page)).to_have_attribute("data-count", "0")
+        page.click("[data-testid=nav-patrol]")
+        page.click("[data-testid=patrol-end]")
+        expect(page.locator("[data-testid=patrol-start]")).to_be_visible()
+    finally:
+        context.close()
+    patrol = Patrol.objects.exclude(pk__in=earlier).get(worker=worker)
+    assert patrol.status == Patrol.Status.ENDED
+    assert patrol.checkins.count() == 1
+    finding = PatrolFinding.objects.get(patrol=patrol)
+    assert finding.case.title == "河堤护栏缺失" and finding.case.grid_id == grid.pk

@@ -49,8 +49,20 @@ class TodayView(APIView):
         _require_field_user(request)
         user: Any = request.user
         day = queries.today(user)
+        patrol = day.active_patrol
         return Response(
             {
+                "active_patrol": (
+                    {
+                        "id": patrol.pk,
+                        "grid": patrol.grid_id,
+                        "grid_name": patrol.grid.name,
+                        "started_at": _when(patrol.started_at),
+                        "checkin_count": patrol.checkin_count,
+                    }
+                    if patrol is not None
+                    else None
+                ),
                 "user": {"id": user.pk, "name": user.display_name, "role": user.get_role_display()},
                 "grids": [{"id": grid.pk, "name": grid.name} for grid in user.grids.order_by("code")],
                 "visits_due": [

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F
+from django.db.models import Count, F
 
 from fengqiao.accounts.models import GRID_ROLES
 from fengqiao.cases.models import Case, Status
 from fengqiao.mediation.models import Screening
 from fengqiao.registry import queries as registry_queries
-from fengqiao.registry.models import KeyPerson
+from fengqiao.registry.models import KeyPerson, Patrol
 
 #: How many rows each list of the day shows at most: a phone screen, not an archive.
 LIST_LIMIT = 20
@@ -35,11 +35,13 @@ class Today:
     to_verify: list[Case] = field(default_factory=list)
     screenings_due: list[Screening] = field(default_factory=list)
     my_cases: list[Case] = field(default_factory=list)
+    active_patrol: Patrol | None = None
 
 
 def today(user: Any) -> Today:
     """Visits due or missed, results the center asks the user to verify on site (核查), screening
-    reports not yet submitted for the user's grids, and the cases the user reported lately."""
+    reports not yet submitted for the user's grids, the cases the user reported lately, and the
+    user's patrol under way (巡查), if any."""
     my_grids = user.grids.values("pk")
     to_verify = (
         Case.objects.visible_to(user)
@@ -59,4 +61,12 @@ def today(user: Any) -> Today:
         to_verify=list(to_verify[:LIST_LIMIT]),
         screenings_due=list(screenings[:LIST_LIMIT]),
         my_cases=list(my_cases[:LIST_LIMIT]),
+        active_patrol=(
+            Patrol.objects.visible_to(user)
+            .filter(worker=user, status=Patrol.Status.ACTIVE)
+            .select_related("grid")
+            .annotate(checkin_count=Count("checkins"))
+            .order_by("-started_at")
+            .first()
+        ),
     )

@@ -74,6 +74,11 @@ def _js_strings() -> dict[str, str]:
         "report": _("Report"),
         "verify": _("Verify"),
         "screening": _("Screening report"),
+        "noPatrol": _("Not on patrol."),
+        "onPatrol": _("On patrol in %(grid)s since %(time)s; check-ins: %(count)s"),
+        "checkedIn": _("Checked in."),
+        "patrolEnded": _("Patrol ended."),
+        "needsNetworkNow": _("This needs the network."),
     }
 
 
@@ -118,6 +123,7 @@ def field_page(request: HttpRequest) -> HttpResponse:
             "cases": reverse("case-list"),
             "photos": reverse("field:api_photos", args=[0]),
             "visits": reverse("registry-visit-list"),
+            "patrols": reverse("registry-patrol-list"),
             "keyPersons": reverse("registry-keyperson-list"),
             "search": reverse("registry-search-list"),
             "locate": reverse("grid-locate"),

@@ -64,5 +64,21 @@ def test_it_answers_in_a_fixed_number_of_queries(town, worker_a, django_assert_m
         make_key_person(make_person(town.grid_a, seq, name=f"人{seq}"), "key_youth", last_visit_at=long_ago)
         _report(worker_a, town.grid_a, f"事件{seq}")
     client = logged_in(worker_a)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get(URL).status_code == 200
+
+
+def test_it_names_my_patrol_under_way(town, worker_a, worker_b):
+    from fengqiao.registry.services import checkin_patrol, start_patrol
+
+    patrol = start_patrol(by=worker_a, grid=town.grid_a)
+    checkin_patrol(patrol, by=worker_a, lon=106.805, lat=35.505)
+    start_patrol(by=worker_b, grid=town.grid_b)
+    body = logged_in(worker_a).get(URL).json()
+    assert body["active_patrol"]["id"] == patrol.pk
+    assert body["active_patrol"]["grid_name"] == town.grid_a.name
+    assert body["active_patrol"]["checkin_count"] == 1
+
+
+def test_no_patrol_under_way_is_null(worker_a):
+    assert logged_in(worker_a).get(URL).json()["active_patrol"] is None

@@ -95,6 +95,8 @@
     const headers = Object.assign({ Accept: "application/json" }, options.headers || {});
     if (options.method && options.method !== "GET") headers["X-CSRFToken"] = csrfToken();
     const init = Object.assign({}, options, { headers, credentials: "same-origin", redirect: "manual" });
+    // A village network can hang instead of failing: give up after a while and try again later.
+    if (window.AbortSignal && AbortSignal.timeout) init.signal = AbortSignal.timeout(options.body instanceof FormData ? 120000 : 30000);
     const request = line.then(() => fetch(url, init));
     line = request.then((response) => response.clone().arrayBuffer().catch(() => null), () => null);
     return request;
@@ -163,14 +165,22 @@
 
   async function sendReport(item) {
     if (!item.caseId) {
-      const response = await api(URLS.cases, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "Idempotency-Key": item.id },
-        body: JSON.stringify(item.body),
-      });
+      // A finding of a patrol becomes its case through the patrol, which links the two.
+      const { kind, title, description, lon, lat } = item.body;
+      const response = item.patrolId
+        ? await api(`${URLS.patrols}${item.patrolId}/findings/`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "Idempotency-Key": item.id },
+          body: JSON.stringify({ kind, title, description, lon, lat }),
+        })
+        : await api(URLS.cases, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "Idempotency-Key": item.id },
+          body: JSON.stringify(item.body),
+        });
       await check(response, item);
       const created = await response.json();
-      item.caseId = created.id;
+      item.caseId = created.case || created.id;
       item.number = created.number;
       await outbox.put(item);
     }
@@ -239,7 +249,10 @@
         say(text);
       } catch (error) {
         if (error instanceof Stop) { say(error.message, true); break; }
-        if (error instanceof TypeError) { say(S.queued); break; } // the network went away
+        if (error instanceof TypeError || error.name === "TimeoutError" || error.name === "AbortError") {
+          say(S.queued); // the network went away or hung: the item waits for the next try
+          break;
+        }
         say(fmt(S.failed, { detail: error.message }), true);
       }
     }
@@ -330,6 +343,9 @@
         { state: row.sla_state }));
     fillList($("my-cases"), today.my_cases, (row) =>
       listItem(`${row.number} ${row.title}`, row.status_display, { href: URLS.caseDetail.replace("/0/", `/${row.id}/`) }));
+    grids = today.grids;
+    activePatrol = today.active_patrol;
+    showPatrol();
     for (const row of today.visits_due) keyPersons.set(row.key_person, `${row.person_name} (${row.category})`);
     await loadKeyPersons();
     flush();
@@ -452,7 +468,8 @@
       lon,
       lat,
     };
-    await queue({ type: "report", label: body.title, body, photos, photosSent: 0 });
+    const patrolId = activePatrol && $("report-finding").checked ? activePatrol.id : null;
+    await queue({ type: "report", label: body.title, body, patrolId, photos, photosSent: 0 });
     photos = [];
     form.reset();
     fillCategories();
@@ -484,6 +501,69 @@
     say(S.queued);
     await showOutbox();
     if (navigator.onLine) await flush();
+  }
+
+  // --- patrol (online only: a check-in is worth something only when it happens) ----------------
+
+  let grids = [];
+  let activePatrol = null;
+
+  function showPatrol() {
+    const select = $("patrol-grid");
+    const chosen = select.value;
+    select.replaceChildren(...grids.map((grid) => new Option(grid.name, String(grid.id))));
+    if (chosen) select.value = chosen;
+    $("patrol-idle").hidden = Boolean(activePatrol);
+    $("patrol-active").hidden = !activePatrol;
+    $("report-finding-row").hidden = !activePatrol;
+    $("patrol-state").dataset.checkins = activePatrol ? String(activePatrol.checkin_count) : "";
+    $("patrol-state").textContent = activePatrol
+      ? fmt(S.onPatrol, {
+        grid: activePatrol.grid_name,
+        time: new Date(activePatrol.started_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
+        count: activePatrol.checkin_count,
+      })
+      : S.noPatrol;
+  }
+
+  async function patrolAction(path, body, done) {
+    if (!navigator.onLine) { say(S.needsNetworkNow, true); return; }
+    try {
+      const response = await api(`${URLS.patrols}${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body || {}),
+      });
+      if (!response.ok) { say(fmt(S.failed, { detail: await errorText(response) }), true); return; }
+      say(done);
+      await loadToday();
+    } catch (error) {
+      say(S.needsNetworkNow, true);
+    }
+  }
+
+  function here() {
+    return new Promise((resolve) => {
+      if (!navigator.geolocation) { resolve(null); return; }
+      navigator.geolocation.getCurrentPosition(
+        (position) => resolve({ lon: Number(position.coords.longitude.toFixed(6)), lat: Number(position.coords.latitude.toFixed(6)) }),
+        () => resolve(null),
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 30000 });
+    });
+  }
+
+  function startPatrol() {
+    patrolAction("", { grid: Number($("patrol-grid").value) }, "");
+  }
+
+  async function checkIn() {
+    const position = await here();
+    if (!position) { say(S.noPosition, true); return; }
+    await patrolAction(`${activePatrol.id}/checkins/`, position, S.checkedIn);
+  }
+
+  function endPatrol() {
+    patrolAction(`${activePatrol.id}/end/`, {}, S.patrolEnded);
   }
 
   // --- search ----------------------------------------------------------------------------------
@@ -572,12 +652,17 @@
     $("locate").addEventListener("click", locate);
     $("visit-form").addEventListener("submit", submitVisit);
     $("search-form").addEventListener("submit", search);
+    $("patrol-start").addEventListener("click", startPatrol);
+    $("patrol-checkin").addEventListener("click", checkIn);
+    $("patrol-end").addEventListener("click", endPatrol);
+    $("patrol-report").addEventListener("click", () => showTab("report"));
     $("flush").addEventListener("click", () => flush());
     $("logout").addEventListener("click", logout);
     window.addEventListener("online", () => { showNetwork(); loadToday().then(() => flush()); });
     window.addEventListener("offline", showNetwork);
     setInterval(() => { if (navigator.onLine) flush(); }, RETRY_MS);
     owner = (await meta.get("owner")) ?? null;
+    showPatrol();
     await showOutbox();
     if (!navigator.onLine) {
       for (const id of ["visits-due", "to-verify", "screenings-due", "my-cases"]) {
