@@ -58,7 +58,7 @@ class TodayView(APIView):
                         "grid": patrol.grid_id,
                         "grid_name": patrol.grid.name,
                         "started_at": _when(patrol.started_at),
-                        "checkin_count": patrol.checkin_count,
+                        "checkin_count": getattr(patrol, "checkin_count", 0),  # annotated
                     }
                     if patrol is not None
                     else None
