@@ -156,3 +156,38 @@ def test_a_grid_worker_submits_a_zero_report_on_the_page(client, town, worker_a,
         client.force_login(clerk)
         missing = client.get(reverse("mediation:screening")).context["missing"]
         assert [s.grid for s in missing] == [town.grid_b]
+
+
+def test_every_document_downloads_in_scope_only(
+    client, mediator, other_mediator, committee, village_committee, clerk
+):
+    from fengqiao.mediation import services
+
+    from .conftest import agree
+
+    dispute = make_dispute(mediator, committee)
+    session = services.record_session(dispute, by=mediator, participants="双方", minutes="调解")
+    agree(dispute, mediator)
+    foreign = make_dispute(clerk, village_committee, lead_mediator=other_mediator)
+    foreign_session = services.record_session(foreign, by=clerk, participants="双方", minutes="调解")
+    client.force_login(mediator)
+    for name in ("agreement_pdf", "registration_pdf", "dossier_pdf"):
+        response = client.get(reverse(f"mediation:{name}", args=[dispute.pk]))
+        assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF"), name
+        assert client.get(reverse(f"mediation:{name}", args=[foreign.pk])).status_code == 404, name
+    assert client.get(reverse("mediation:minutes_pdf", args=[dispute.pk, session.pk])).status_code == 200
+    assert (
+        client.get(reverse("mediation:minutes_pdf", args=[dispute.pk, foreign_session.pk])).status_code == 404
+    )
+
+
+def test_a_missing_font_on_the_page_is_a_message_not_a_crash(client, mediator, committee, monkeypatch):
+    from fengqiao.mediation import documents
+
+    monkeypatch.setattr(documents, "cjk_font_available", lambda: False)
+    dispute = make_dispute(mediator, committee)
+    client.force_login(mediator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = client.get(reverse("mediation:registration_pdf", args=[dispute.pk]))
+    assert response.status_code == 302
+    assert "fonts-noto-cjk" in client.get(response["Location"]).content.decode()
