@@ -115,6 +115,7 @@ def test_two_reports_and_a_visit_filed_offline_reach_the_server_exactly_once(
         expect(page.locator("[data-testid=located-grid]")).to_contain_text(grid.name)
         page.select_option("#report-kind", "hazard")
         page.select_option("#report-category", str(hazard.pk))
+        page.evaluate("window.scrollTo(0, 0)")  # the sticky bar stays on top in a full-page shot
         save_screenshot(page, "field-360-report")
 
         # The network goes away.
