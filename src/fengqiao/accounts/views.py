@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from fengqiao.accounts import services
@@ -25,3 +25,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         update_session_auth_hash(self.request, user)
         messages.success(self.request, _("Your password has been changed."))
         return super(auth_views.PasswordChangeView, self).form_valid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out and tell the browser to wipe this site's storage.
+
+    A grid worker's phone may hold the field page's offline outbox (IndexedDB) and its service
+    worker caches; `Clear-Site-Data` removes them whichever page the user logs out from, so
+    nothing of one user stays on a shared phone.
+    """
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
