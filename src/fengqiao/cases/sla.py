@@ -61,7 +61,8 @@ DEFAULT_POLICIES = [
     ("appeal", "", 8, 10),
     ("appeal", "urgent", 2, 3),
     ("appeal", "critical", 1, 1),
-    ("dispute", "", 8, 15),
+    # Mediation has 30 days to settle (人民调解工作若干规定): about 22 working days.
+    ("dispute", "", 8, 22),
     ("dispute", "urgent", 2, 5),
     ("hazard", "", 4, 5),
     ("hazard", "urgent", 1, 2),

@@ -5,7 +5,7 @@
 working day), reminds mediators once of agreements whose 30 days to apply for judicial
 confirmation end within a week, and once of disputes past their days to settle. Each change is
 claimed with a conditional `update()`, so two sweeps at once announce each thing once. Run by
-`fengqiao checkmediation` (`--loop SECONDS`).
+`fengqiao checkclocks` (`--loop SECONDS`) after the case clocks.
 """
 
 from __future__ import annotations
