@@ -606,7 +606,13 @@ def supervision_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _filtered_cases(request: HttpRequest) -> CaseFilter:
     """The one FilterSet over the user's cases, shared by the list page and its export."""
-    cases = Case.objects.visible_to(request.user).select_related("grid", "village", "category", "town")
+    # Newest first by id, as the API lists: the primary-key index serves it, where ordering by
+    # created_at would sort every case in scope before showing the first page.
+    cases = (
+        Case.objects.visible_to(request.user)
+        .select_related("grid", "village", "category", "town")
+        .order_by("-id")
+    )
     return CaseFilter(request.GET or None, queryset=cases, request=request)
 
 
