@@ -103,8 +103,8 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="A retry with the same key and body answers the first record again (200); "
-    "the same key with another body is a 422.",
+    description="A retry with the same key and the same body as sent answers the first record "
+    "again (same status, header `Idempotent-Replayed: true`); the same key with another body is a 422.",
 )
 
 
@@ -298,15 +298,15 @@ class VisitViewSet(RegistryAPIMixin, mixins.ListModelMixin, viewsets.GenericView
         tags=["registry"],
         parameters=[IDEMPOTENCY_PARAMETER],
         request=s.VisitCreateSerializer,
-        responses={201: s.VisitSerializer, 200: s.VisitSerializer, **_errors(400, 403, 422)},
+        responses={201: s.VisitSerializer, **_errors(400, 403, 422)},
     )
     def create(self, request: Request) -> Response:
         key = _idempotency_key(request)
         data = _parse(s.VisitCreateSerializer, request)
         visit, created = services.record_visit(by=request.user, idempotency_key=key, **data)
-        return Response(
-            s.VisitSerializer(visit).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        )
+        # A replay answers exactly as the first request did (201), like the case API, and says so.
+        headers = {} if created else {"Idempotent-Replayed": "true"}
+        return Response(s.VisitSerializer(visit).data, status=status.HTTP_201_CREATED, headers=headers)
 
 
 @extend_schema_view(

@@ -233,6 +233,7 @@ def record_visit(
     if (key_person is None) == (household is None):
         raise _invalid("key_person", _("A visit is to one key person or one household."))
     now = timezone.now()
+    sent_at = at  # the body is compared as sent: a retry without `at` is the same request
     at = at or now
     if at > now + _FUTURE_TOLERANCE:
         raise _invalid("at", _("A visit cannot be in the future."))
@@ -246,7 +247,7 @@ def record_visit(
     body = {
         "key_person": key_person.pk if key_person else None,
         "household": household.pk if household else None,
-        "at": at.isoformat(),
+        "at": sent_at.isoformat() if sent_at else None,
         "note": note or "",
         "lon": lon,
         "lat": lat,
@@ -256,7 +257,7 @@ def record_visit(
     if scoped_key:
         existing = Visit.objects.filter(idempotency_key=scoped_key).first()
         if existing is not None:
-            return _replay(existing, digest), False
+            return _replay(existing, body), False
     if key_person is not None:
         if not KeyPerson.objects.visible_to(by).filter(pk=key_person.pk).exists():
             raise PermissionDenied(_("This key person is not in your area."))
@@ -286,7 +287,7 @@ def record_visit(
         existing = Visit.objects.filter(idempotency_key=scoped_key).first() if scoped_key else None
         if existing is None:
             raise
-        return _replay(existing, digest), False
+        return _replay(existing, body), False
     if key_person is not None and (key_person.last_visit_at is None or at >= key_person.last_visit_at):
         key_person.last_visit_at = at
         sla.schedule(key_person, since=at, now=now)
@@ -297,8 +298,12 @@ def record_visit(
     return visit, True
 
 
-def _replay(existing: Visit, digest: str) -> Visit:
-    if existing.request_hash != digest:
+def _replay(existing: Visit, body: dict[str, Any]) -> Visit:
+    digests = {_digest(body)}
+    if body["at"] is None:
+        # Visits stored before bodies were compared as sent hashed the filled-in time.
+        digests.add(_digest({**body, "at": existing.at.isoformat()}))
+    if existing.request_hash not in digests:
         raise RegistryError(
             _("This idempotency key was already used for a different visit."),
             code="idempotency_conflict",

@@ -63,7 +63,8 @@ def test_a_visit_sent_three_times_is_one_visit(worker_a, data):
     answers = [
         api.post("/api/v1/registry/visits/", body, format="json", HTTP_IDEMPOTENCY_KEY=key) for _ in range(3)
     ]
-    assert [a.status_code for a in answers] == [201, 200, 200]
+    assert [a.status_code for a in answers] == [201, 201, 201]
+    assert [a.headers.get("Idempotent-Replayed") for a in answers] == [None, "true", "true"]
     assert len({a.json()["id"] for a in answers}) == 1
     assert Visit.objects.count() == 1
     conflict = api.post(
@@ -71,6 +72,23 @@ def test_a_visit_sent_three_times_is_one_visit(worker_a, data):
     )
     assert conflict.status_code == 422 and conflict.json()["code"] == "idempotency_conflict"
     assert Visit.objects.count() == 1
+
+
+def test_a_retry_without_at_is_the_same_visit(worker_a, data):
+    """The server fills `at` with now; the retry is compared as sent, so it is no conflict."""
+    api = builders.api_client(worker_a)
+    key = str(uuid.uuid4())
+    body = {"key_person": data.elderly_a.pk, "note": "离线时记录"}
+    first = api.post("/api/v1/registry/visits/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
+        again = api.post("/api/v1/registry/visits/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert Visit.objects.count() == 1
+    other = api.post(
+        "/api/v1/registry/visits/", {**body, "note": "别的"}, format="json", HTTP_IDEMPOTENCY_KEY=key
+    )
+    assert other.status_code == 422 and Visit.objects.count() == 1
 
 
 def test_another_user_with_the_same_key_gets_a_visit_of_their_own(town, worker_a, data):
