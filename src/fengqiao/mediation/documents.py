@@ -1,13 +1,17 @@
 """Official mediation documents as PDF (WeasyPrint, Noto Serif CJK SC): the agreement (调解协议书),
 the registration form (受理登记表), the minutes (调解笔录), and the dossier cover and index (卷宗封面、目录).
 
-These are the printed originals the parties sign, so the parties' ID numbers and phones appear in
-full here (and only here); pages show them masked. Without a CJK font WeasyPrint would print
-boxes, so rendering refuses first with a `MediationError`.
+These are the printed originals the parties sign. For a viewer holding `view_sensitive` (the
+mediator who prints the originals) the parties' ID numbers and phones appear in full, and each
+download writes one `mediation.document` audit row (which document, which fields were revealed,
+never the values). Any other viewer who may open the dispute (police, judicial, auditor...) gets
+the same document with them masked by `core.masking`, as on the pages. Without a CJK font
+WeasyPrint would print boxes, so rendering refuses first with a `MediationError`.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import shutil
 import subprocess
@@ -17,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fengqiao.core import audit, masking
 from fengqiao.mediation.exceptions import MediationError
 from fengqiao.mediation.models import Agreement, Dispute, MediationSession, Party
 from fengqiao.mediation.queries import dossier_checklist
@@ -129,20 +134,51 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     return pdf
 
 
-def _parties(dispute: Dispute) -> list[Party]:
-    return list(dispute.parties.select_related("represents").order_by("role", "id"))
+def _parties(dispute: Dispute, viewer: Any) -> list[Party]:
+    """The dispute's parties as this viewer may read them (unsaved copies, masked without the right)."""
+    parties = list(dispute.parties.select_related("represents").order_by("role", "id"))
+    if masking.may_see_sensitive(viewer):
+        return parties
+    shown = []
+    for party in parties:
+        masked = copy.copy(party)
+        masked.resident_id = masking.mask_resident_id(party.resident_id) if party.resident_id else ""
+        masked.phone = masking.mask_phone(party.phone) if party.phone else ""
+        shown.append(masked)
+    return shown
 
 
 def _principal_parties(parties: list[Party]) -> list[Party]:
     return [p for p in parties if p.role != Party.Role.AGENT]
 
 
-def agreement_pdf(agreement: Agreement) -> bytes:
+def _revealed(parties: list[Party]) -> list[str]:
+    """Which identifiers of the parties a document prints ("resident_id", "phone")."""
+    fields = []
+    if any(p.resident_id for p in parties):
+        fields.append("resident_id")
+    if any(p.phone for p in parties):
+        fields.append("phone")
+    return fields
+
+
+def _audit_download(viewer: Any, dispute: Dispute, document: str, fields: list[str]) -> None:
+    """One audit row per download of a complete (unmasked) document; masked copies reveal nothing."""
+    if masking.may_see_sensitive(viewer):
+        audit.record(
+            "mediation.document",
+            by=viewer,
+            obj=dispute,
+            changes={"document": document, "fields": fields},
+        )
+
+
+def agreement_pdf(agreement: Agreement, *, viewer: Any) -> bytes:
     """The mediation agreement (调解协议书), one copy per party plus one for the committee."""
     dispute = agreement.dispute
-    parties = _parties(dispute)
+    parties = _parties(dispute, viewer)
     principals = _principal_parties(parties)
-    return render_pdf(
+    pdf = render_pdf(
         "agreement.html",
         {
             "dispute": dispute,
@@ -154,33 +190,42 @@ def agreement_pdf(agreement: Agreement) -> bytes:
             "mediators": _mediators(dispute),
         },
     )
+    _audit_download(viewer, dispute, "agreement", _revealed(parties))
+    return pdf
 
 
-def registration_pdf(dispute: Dispute) -> bytes:
+def registration_pdf(dispute: Dispute, *, viewer: Any) -> bytes:
     """The registration form (人民调解受理登记表) with the notice of rights and duties."""
-    return render_pdf(
+    parties = _parties(dispute, viewer)
+    pdf = render_pdf(
         "registration.html",
-        {"dispute": dispute, "parties": _parties(dispute), "mediators": _mediators(dispute)},
+        {"dispute": dispute, "parties": parties, "mediators": _mediators(dispute)},
     )
+    _audit_download(viewer, dispute, "registration", _revealed(parties))
+    return pdf
 
 
-def minutes_pdf(session: MediationSession) -> bytes:
-    """The minutes of one session (调解笔录)."""
-    return render_pdf("minutes.html", {"dispute": session.dispute, "session": session})
+def minutes_pdf(session: MediationSession, *, viewer: Any) -> bytes:
+    """The minutes of one session (调解笔录); they print no party identifiers."""
+    pdf = render_pdf("minutes.html", {"dispute": session.dispute, "session": session})
+    _audit_download(viewer, session.dispute, f"minutes:{session.pk}", [])
+    return pdf
 
 
-def dossier_pdf(dispute: Dispute) -> bytes:
-    """The dossier cover and index (卷宗封面及目录)."""
-    return render_pdf(
+def dossier_pdf(dispute: Dispute, *, viewer: Any) -> bytes:
+    """The dossier cover and index (卷宗封面及目录); they name the parties, without identifiers."""
+    pdf = render_pdf(
         "dossier.html",
         {
             "dispute": dispute,
-            "parties": _principal_parties(_parties(dispute)),
+            "parties": _principal_parties(_parties(dispute, viewer)),
             "checklist": dossier_checklist(dispute),
             "mediators": _mediators(dispute),
             "printed_on": timezone.localdate(),
         },
     )
+    _audit_download(viewer, dispute, "dossier", [])
+    return pdf
 
 
 def _mediators(dispute: Dispute) -> list[str]:

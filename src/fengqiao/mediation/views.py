@@ -352,7 +352,12 @@ def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, READ_ROLES)
     dispute = queries.get_dispute_for_user(request.user, pk)
     agreement = _agreement_of(dispute)
-    return _document(request, lambda: documents.agreement_pdf(agreement), f"agreement-{dispute.pk}.pdf", pk)
+    return _document(
+        request,
+        lambda: documents.agreement_pdf(agreement, viewer=request.user),
+        f"agreement-{dispute.pk}.pdf",
+        pk,
+    )
 
 
 @login_required
@@ -360,7 +365,10 @@ def registration_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, READ_ROLES)
     dispute = queries.get_dispute_for_user(request.user, pk)
     return _document(
-        request, lambda: documents.registration_pdf(dispute), f"registration-{dispute.pk}.pdf", pk
+        request,
+        lambda: documents.registration_pdf(dispute, viewer=request.user),
+        f"registration-{dispute.pk}.pdf",
+        pk,
     )
 
 
@@ -368,7 +376,9 @@ def registration_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def dossier_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, READ_ROLES)
     dispute = queries.get_dispute_for_user(request.user, pk)
-    return _document(request, lambda: documents.dossier_pdf(dispute), f"dossier-{dispute.pk}.pdf", pk)
+    return _document(
+        request, lambda: documents.dossier_pdf(dispute, viewer=request.user), f"dossier-{dispute.pk}.pdf", pk
+    )
 
 
 @login_required
@@ -378,7 +388,9 @@ def minutes_pdf(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     session = get_object_or_404(
         MediationSession.objects.select_related("recorded_by"), pk=session_pk, dispute=dispute
     )
-    return _document(request, lambda: documents.minutes_pdf(session), f"minutes-{session.pk}.pdf", pk)
+    return _document(
+        request, lambda: documents.minutes_pdf(session, viewer=request.user), f"minutes-{session.pk}.pdf", pk
+    )
 
 
 # --- screening -----------------------------------------------------------------------------------
