@@ -21,7 +21,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fengqiao.core import audit
-from fengqiao.core.validators import normalize_phone, normalize_resident_id, resident_id_error
+from fengqiao.core.validators import (
+    normalize_phone,
+    normalize_resident_id,
+    resident_id_check_char,
+    resident_id_error,
+)
 from fengqiao.regions.models import Grid
 from fengqiao.registry import privacy, sla
 from fengqiao.registry.models import Household, ImportJob, KeyPerson, Person, Place
@@ -99,33 +104,45 @@ COLUMNS: dict[str, list[Column]] = {
     ],
 }
 
-EXAMPLES: dict[str, list[str]] = {
-    ImportJob.Kind.PERSONS: [
-        "张三",
-        "620802199001011236",
-        "汉族",
-        "13800000000",
-        "户籍人口",
-        "",
-        "东沟村1组",
-        "GA",
-    ],
-    ImportJob.Kind.HOUSEHOLDS: ["6208020001", "620802199001011236", "东沟村1组", "GA"],
-    ImportJob.Kind.PLACES: ["东沟小学", "学校", "", "东沟村", "106.805", "35.505", "", "GA"],
-    ImportJob.Kind.KEY_PERSONS: ["620802199001011236", "留守老人", "低", "30", ""],
-}
+#: The sample person's resident ID: fictional, with a valid GB 11643 check character.
+SAMPLE_RESIDENT_ID = "62080219900101123" + resident_id_check_char("62080219900101123")
+#: The grid code of the sample rows when the downloader sees no grid at all.
+SAMPLE_GRID_PLACEHOLDER = "网格编码"
 
 
-def template_bytes(kind: str) -> bytes:
-    """The empty template of this kind: the header row and one example row (to be replaced)."""
+def examples(kind: str, grid_code: str = SAMPLE_GRID_PLACEHOLDER) -> list[str]:
+    """The sample row of a template: valid as it stands, in the downloader's first grid, so that
+    importing a template unchanged works (the key-person sample names the persons sample)."""
+    table: dict[str, list[str]] = {
+        ImportJob.Kind.PERSONS: [
+            "张三",
+            SAMPLE_RESIDENT_ID,
+            "汉族",
+            "13800000000",
+            "户籍人口",
+            "",
+            "东沟村1组",
+            grid_code,
+        ],
+        ImportJob.Kind.HOUSEHOLDS: ["6208020001", "", "东沟村1组", grid_code],
+        ImportJob.Kind.PLACES: ["东沟小学", "学校", "", "东沟村", "106.805", "35.505", "", grid_code],
+        ImportJob.Kind.KEY_PERSONS: [SAMPLE_RESIDENT_ID, "留守老人", "低", "30", ""],
+    }
+    return table[kind]
+
+
+def template_bytes(kind: str, user: Any = None) -> bytes:
+    """The template of this kind: the header row and one sample row (to be replaced), whose grid
+    is the first grid `user` sees (a placeholder without one)."""
     from openpyxl import Workbook
 
+    grid = Grid.objects.visible_to(user).order_by("code").first() if user is not None else None
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "导入"
     sheet.append([column.header for column in COLUMNS[kind]])
-    sheet.append(EXAMPLES[kind])
+    sheet.append(examples(kind, grid.code if grid else SAMPLE_GRID_PLACEHOLDER))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -346,9 +363,7 @@ def _check_references(kind: str, result: Checked, user: Any) -> None:
         for number, values in result.rows:
             if values["resident_id"] in elsewhere:
                 result.errors.append(
-                    RowError(
-                        number, "公民身份号码", _("This person is registered in a grid outside your area.")
-                    )
+                    RowError(number, "公民身份号码", _("This person cannot be imported here."))
                 )
             if values.get("household") and values["household"] not in households:
                 result.errors.append(
@@ -375,9 +390,7 @@ def _check_references(kind: str, result: Checked, user: Any) -> None:
                     RowError(number, "户主公民身份号码", _("No person with this ID in your area."))
                 )
             if values["number"] in foreign:
-                result.errors.append(
-                    RowError(number, "户号", _("This household belongs to a grid outside your area."))
-                )
+                result.errors.append(RowError(number, "户号", _("This household cannot be imported here.")))
     elif kind == ImportJob.Kind.KEY_PERSONS:
         key_ids = {values["resident_id"] for _n, values in result.rows}
         known = set(

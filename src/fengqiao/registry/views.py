@@ -621,7 +621,7 @@ def import_template(request: HttpRequest, kind: str) -> FileResponse:
     import io
 
     return FileResponse(
-        io.BytesIO(imports.template_bytes(kind)),
+        io.BytesIO(imports.template_bytes(kind, request.user)),
         as_attachment=True,
         filename=f"{kind}-template.xlsx",
         content_type=exports.XLSX,

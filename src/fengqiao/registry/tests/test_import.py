@@ -229,3 +229,55 @@ def test_a_file_that_is_not_excel_is_reported(clerk, django_capture_on_commit_ca
         clerk, b"not a spreadsheet", django_capture_on_commit_callbacks=django_capture_on_commit_callbacks
     )
     assert job.status == "invalid" and job.errors[0]["row"] == 0
+
+
+def _download(client, user, kind) -> bytes:
+    client.force_login(user)
+    response = client.get(reverse("registry:import_template", args=[kind]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_downloaded_templates_import_unchanged_in_the_downloaders_grid(
+    client, worker_b, town, django_capture_on_commit_callbacks
+):
+    """The sample rows are valid: a real check character and the downloader's own grid code."""
+    from openpyxl import load_workbook
+
+    from fengqiao.core.validators import resident_id_error
+    from fengqiao.registry.models import Household, KeyPerson
+
+    capture = django_capture_on_commit_callbacks
+    persons = _download(client, worker_b, "persons")
+    sample = [cell.value for cell in load_workbook(io.BytesIO(persons)).active[2]]
+    assert resident_id_error(sample[1]) is None and sample[1] == imports.SAMPLE_RESIDENT_ID
+    assert sample[-1] == town.grid_b.code
+    for kind in ("persons", "households", "places", "key_persons"):  # key persons name the persons sample
+        content = persons if kind == "persons" else _download(client, worker_b, kind)
+        job = run_import(worker_b, content, kind=kind, django_capture_on_commit_callbacks=capture)
+        assert (kind, job.status, job.errors) == (kind, ImportJob.Status.DONE, [])
+        assert job.created_count == 1
+    person = Person.objects.get(resident_id=imports.SAMPLE_RESIDENT_ID)
+    assert person.grid == town.grid_b
+    assert Household.objects.get().grid == town.grid_b and Place.objects.get().grid == town.grid_b
+    assert KeyPerson.objects.get().person == person
+
+
+def test_a_worker_is_not_told_an_id_exists_in_another_grid(
+    worker_b, town, django_capture_on_commit_callbacks
+):
+    """A resident ID registered in grid A is refused for worker B without confirming it exists."""
+    from fengqiao.registry.tests.factories import make_person
+
+    elsewhere = make_person(town.grid_a, 404)
+    row = ["某人", elsewhere.resident_id, "汉族", "", "户籍人口", "", "西川村", town.grid_b.code]
+    job = run_import(
+        worker_b, xlsx(HEADER, [row]), django_capture_on_commit_callbacks=django_capture_on_commit_callbacks
+    )
+    assert job.status == ImportJob.Status.INVALID and Person.objects.count() == 1
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, "公民身份号码")]
+    message = job.errors[0]["message"]
+    assert message == "This person cannot be imported here."
+    assert "grid" not in message and "registered" not in message
+    elsewhere.refresh_from_db()
+    assert elsewhere.grid == town.grid_a and elsewhere.name != "某人"
