@@ -291,7 +291,9 @@ class VisitViewSet(RegistryAPIMixin, mixins.ListModelMixin, viewsets.GenericView
         return Visit.objects.visible_to(self.request.user).select_related("by").order_by("-at", "-id")
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(s.VisitSerializer(queries.get_visit_for_user(request.user, pk)).data)
+        return Response(
+            s.VisitSerializer(queries.get_visit_for_user(request.user, pk), context={"request": request}).data
+        )
 
     @extend_schema(
         summary="Record a visit (idempotent with Idempotency-Key)",
@@ -306,7 +308,11 @@ class VisitViewSet(RegistryAPIMixin, mixins.ListModelMixin, viewsets.GenericView
         visit, created = services.record_visit(by=request.user, idempotency_key=key, **data)
         # A replay answers exactly as the first request did (201), like the case API, and says so.
         headers = {} if created else {"Idempotent-Replayed": "true"}
-        return Response(s.VisitSerializer(visit).data, status=status.HTTP_201_CREATED, headers=headers)
+        return Response(
+            s.VisitSerializer(visit, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+            headers=headers,
+        )
 
 
 @extend_schema_view(

@@ -1,8 +1,10 @@
 """Export of a filtered, scoped registry list to xlsx (导出), streamed row by row (write-only).
 
-Resident IDs, phones and exact addresses are masked unless the exporter may export personal
-data (`privacy.may_export_personal_data`). The first line of every file names the exporter and
-the time; every export writes one audit row (`services.record_export`).
+Resident IDs, dates of birth (to the year), phones, exact addresses and building labels are
+masked unless the exporter may export personal data (`privacy.may_export_personal_data`). The
+audit row says whether the file holds personal data at all (`personal_data`: names of persons,
+masked or not) and whether identifiers are in full (`unmasked`). The first line of every file
+names the exporter and the time; every export writes one audit row (`services.record_export`).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def columns(what: str) -> list[tuple[str, Cell]]:
             (_("Name"), _plain("name")),
             (_("Resident ID number"), _personal("resident_id")),
             (_("Sex"), _plain("get_sex_display")),
-            (_("Date of birth"), _plain("birth_date")),
+            (_("Date of birth"), _personal("birth_date")),
             (_("Ethnicity"), _plain("ethnicity")),
             (_("Phone"), _personal("phone")),
             (_("Residence type"), _plain("get_residence_type_display")),
@@ -64,7 +66,7 @@ def columns(what: str) -> list[tuple[str, Cell]]:
             (_("Grid"), _plain("grid.name")),
         ],
         "houses": [
-            (_("Building"), _plain("building")),
+            (_("Building"), _personal("building")),
             (_("Address"), _personal("address")),
             (_("Rented out"), _plain("rented_out")),
             (_("Grid"), _plain("grid.name")),
@@ -96,6 +98,10 @@ def columns(what: str) -> list[tuple[str, Cell]]:
     }
     return table[what]
 
+
+#: Exports that name natural persons (a person, a household's head, an organisation's leader):
+#: personal data even with every identifier masked.
+NAMES_PERSONS = frozenset({"persons", "households", "key_persons", "organizations"})
 
 RELATED = {
     "persons": ["grid", "household"],
@@ -132,7 +138,14 @@ def export(what: str, queryset: QuerySet[Any], *, by: Any, filters: dict[str, An
     for obj in queryset.select_related(*RELATED[what]).iterator(chunk_size=2000):
         sheet.append([cell(obj, unmasked) for _header, cell in cols])
         count += 1
-    services.record_export(by=by, what=what, count=count, personal=unmasked, filters=filters)
+    services.record_export(
+        by=by,
+        what=what,
+        count=count,
+        personal=unmasked or (count > 0 and what in NAMES_PERSONS),
+        unmasked=unmasked,
+        filters=filters,
+    )
     buffer = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     workbook.save(buffer)
     buffer.seek(0)

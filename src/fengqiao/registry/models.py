@@ -76,7 +76,12 @@ class House(TimeStampedModel):
         ordering = ["grid_id", "address"]
 
     def __str__(self) -> str:
-        return self.building or str(_("House %(id)s") % {"id": self.pk})
+        # The building label is part of the exact address: only its masked start shows here
+        # (form choices, the person's and household's pages, page titles).
+        from fengqiao.registry.privacy import mask_address
+
+        label = str(_("House %(id)s") % {"id": self.pk})
+        return f"{label} · {mask_address(self.building)}" if self.building else label
 
 
 class Household(TimeStampedModel):

@@ -6,6 +6,12 @@
 2. Resident IDs, phones and exact addresses are masked on every page, export and API answer,
    for everyone, by default. A user holding `view_sensitive` may reveal ONE field of ONE record
    in scope, giving a purpose (`services.reveal_field`, one audit row per reveal).
+   A house's `building` label is part of the exact address (the demo's labels ARE the address)
+   and masked like it. A person's date of birth is masked to the year (`1960-**-**`) wherever
+   the resident ID is masked: with the masked ID's first six and last four characters, the full
+   date would rebuild the whole ID. Exact house and visit coordinates go only to users holding
+   `view_sensitive`; everyone else gets them rounded to `COARSE_DECIMALS` places (about 1 km).
+   Places (schools, markets, venues) keep their exact points.
 3. Key-person categories that are sensitive by law (mental health under the Mental Health Law,
    criminal records, drug rehabilitation) are visible only to: administrators, town leaders,
    clerks and duty leaders holding `view_sensitive`, and the key person's own controller or
@@ -43,9 +49,9 @@ SENSITIVE_ROLES_WITH_RIGHT = frozenset({Role.CLERK, Role.DUTY_LEADER})
 
 #: The fields `reveal_field` may unmask, per model (label_lower -> fields).
 REVEALABLE = {
-    "registry.person": ("resident_id", "phone", "address"),
+    "registry.person": ("resident_id", "birth_date", "phone", "address"),
     "registry.household": ("address",),
-    "registry.house": ("address",),
+    "registry.house": ("building", "address"),
     "registry.place": ("address", "contact_phone"),
     "registry.organization": ("phone",),
 }
@@ -98,12 +104,33 @@ def mask_address(value: str) -> str:
     return value[:keep] + "*" * min(len(value) - keep, 8)
 
 
-MASKERS = {
+def mask_birth_date(value: Any) -> str:
+    """A date of birth cut to its year: `1960-**-**` (the full date completes a masked ID)."""
+    if not value:
+        return ""
+    year = value.year if hasattr(value, "year") else str(value)[:4]
+    return f"{year}-**-**"
+
+
+MASKERS: dict[str, Any] = {
     "resident_id": mask_resident_id,
+    "birth_date": mask_birth_date,
     "phone": mask_phone,
     "contact_phone": mask_phone,
     "address": mask_address,
+    "building": mask_address,
 }
+
+#: Decimal places of the coordinates shown to users without `view_sensitive` (0.01° ~ 1.1 km).
+COARSE_DECIMALS = 2
+
+
+def point_for(user: Any, value: float | None) -> float | None:
+    """A house's or visit's longitude or latitude as `user` may see it: exact for holders of
+    `view_sensitive`, rounded to `COARSE_DECIMALS` places for everyone else."""
+    if value is None:
+        return None
+    return value if may_see_sensitive(user) else round(value, COARSE_DECIMALS)
 
 
 def masked(obj: Any, field: str) -> str:

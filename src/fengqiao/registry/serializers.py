@@ -27,7 +27,8 @@ from fengqiao.registry.models import (
 
 @extend_schema_field(OpenApiTypes.STR)
 class MaskedField(serializers.Field):
-    """A resident ID, phone or exact address, always masked (reveal it through `/reveal/`)."""
+    """A resident ID, date of birth (`1960-**-**`), phone, exact address or building label,
+    always masked (reveal it through `/reveal/`)."""
 
     def __init__(self, kind: str, **kwargs: Any) -> None:
         self.kind = kind
@@ -36,6 +37,21 @@ class MaskedField(serializers.Field):
 
     def to_representation(self, value: Any) -> str:
         return privacy.MASKERS[self.kind](value) if value else ""
+
+
+@extend_schema_field(OpenApiTypes.DOUBLE)
+class PointField(serializers.Field):
+    """A house's or visit's longitude or latitude: exact for holders of `view_sensitive`,
+    rounded to `privacy.COARSE_DECIMALS` places (about 1 km) for everyone else."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> float | None:
+        request = self.context.get("request")
+        return privacy.point_for(request.user if request else None, value)
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -58,6 +74,7 @@ class RegistryErrorSerializer(serializers.Serializer[Any]):
 
 class PersonSerializer(serializers.ModelSerializer[Person]):
     resident_id = MaskedField("resident_id")
+    birth_date = MaskedField("birth_date", help_text="The year only (`1960-**-**`); reveal for the date.")
     phone = MaskedField("phone")
     address = MaskedField("address")
     grid_name = serializers.CharField(source="grid.name", read_only=True)
@@ -126,7 +143,10 @@ class HouseholdWriteSerializer(serializers.ModelSerializer[Household]):
 
 
 class HouseSerializer(serializers.ModelSerializer[House]):
+    building = MaskedField("building")
     address = MaskedField("address")
+    lon = PointField()
+    lat = PointField()
 
     class Meta:
         model = House
@@ -257,6 +277,8 @@ class KeyPersonWriteSerializer(serializers.ModelSerializer[KeyPerson]):
 
 class VisitSerializer(serializers.ModelSerializer[Visit]):
     by_name = serializers.CharField(source="by.display_name", read_only=True)
+    lon = PointField()
+    lat = PointField()
 
     class Meta:
         model = Visit

@@ -415,14 +415,17 @@ def report_patrol_finding(
     return finding
 
 
-def record_export(*, by: Any, what: str, count: int, personal: bool, filters: dict[str, Any]) -> None:
-    """Write the audit row of an export (导出): what, how many rows, unmasked or not, the filters."""
+def record_export(
+    *, by: Any, what: str, count: int, personal: bool, filters: dict[str, Any], unmasked: bool = False
+) -> None:
+    """Write the audit row of an export (导出): what, how many rows, whether it holds personal data
+    (`personal_data`, masked or not), whether identifiers are unmasked, the filters."""
     audit.record(
         "registry.export",
         by=by,
         object_type=f"registry.{what}",
         object_repr=what,
-        changes={"rows": count, "personal_data": personal, "filters": filters},
+        changes={"rows": count, "personal_data": personal, "unmasked": unmasked, "filters": filters},
     )
 
 

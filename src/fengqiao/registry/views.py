@@ -21,6 +21,7 @@ from django.db.models import Model, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -70,6 +71,7 @@ class Col:
     attr: str
     personal: bool = False  # masked; revealable on the detail page
     link: bool = False
+    point: bool = False  # a house's coordinate: rounded for users without `view_sensitive`
 
 
 @dataclass(frozen=True)
@@ -101,11 +103,15 @@ class Kind:
         manager: Any = self.model._default_manager
         return manager.visible_to(user).select_related(*self.related).prefetch_related(*self.prefetch)
 
-    def cells(self, obj: Any, cols: tuple[Col, ...]) -> list[dict[str, Any]]:
+    def cells(self, obj: Any, cols: tuple[Col, ...], user: Any = None) -> list[dict[str, Any]]:
         return [
             {
                 "label": col.label,
-                "value": privacy.masked(obj, col.attr) if col.personal else _value(obj, col.attr),
+                "value": privacy.masked(obj, col.attr)
+                if col.personal
+                else privacy.point_for(user, getattr(obj, col.attr))
+                if col.point
+                else _value(obj, col.attr),
                 "field": col.attr if col.personal else "",
                 "link": col.link,
             }
@@ -114,6 +120,8 @@ class Kind:
 
 
 _t = gettext_lazy
+#: The model field's name ("house", translated in the catalog), capitalised.
+HOUSE_LABEL = capfirst(_t("house"))
 KINDS: dict[str, Kind] = {
     kind.slug: kind
     for kind in (
@@ -139,12 +147,12 @@ KINDS: dict[str, Kind] = {
                 Col(_t("Name"), "name"),
                 Col(_t("Resident ID number"), "resident_id", personal=True),
                 Col(_t("Sex"), "get_sex_display"),
-                Col(_t("Date of birth"), "birth_date"),
+                Col(_t("Date of birth"), "birth_date", personal=True),
                 Col(_t("Ethnicity"), "ethnicity"),
                 Col(_t("Phone"), "phone", personal=True),
                 Col(_t("Residence type"), "get_residence_type_display"),
                 Col(_t("Household"), "household.number"),
-                Col(_t("House"), "house"),
+                Col(HOUSE_LABEL, "house"),
                 Col(_t("Current address"), "address", personal=True),
                 Col(_t("Grid"), "grid.name"),
             ),
@@ -169,7 +177,7 @@ KINDS: dict[str, Kind] = {
                 Col(_t("Household number"), "number"),
                 Col(_t("Head of household"), "head.name"),
                 Col(_t("Address"), "address", personal=True),
-                Col(_t("House"), "house"),
+                Col(HOUSE_LABEL, "house"),
                 Col(_t("Grid"), "grid.name"),
             ),
             related=("grid", "head"),
@@ -184,16 +192,17 @@ KINDS: dict[str, Kind] = {
             services.save_house,
             queries.get_house_for_user,
             columns=(
-                Col(_t("Building"), "building", link=True),
+                Col(HOUSE_LABEL, "__str__", link=True),
+                Col(_t("Building"), "building", personal=True),
                 Col(_t("Address"), "address", personal=True),
                 Col(_t("Rented out"), "rented_out"),
                 Col(_t("Grid"), "grid.name"),
             ),
             detail=(
-                Col(_t("Building"), "building"),
+                Col(_t("Building"), "building", personal=True),
                 Col(_t("Address"), "address", personal=True),
-                Col(_t("Longitude"), "lon"),
-                Col(_t("Latitude"), "lat"),
+                Col(_t("Longitude"), "lon", point=True),
+                Col(_t("Latitude"), "lat", point=True),
                 Col(_t("Rented out"), "rented_out"),
                 Col(_t("Grid"), "grid.name"),
             ),
@@ -308,7 +317,7 @@ def record_list(request: HttpRequest, *, kind: str) -> HttpResponse:
         queryset = queryset.order_by("next_visit_due_at", "id")
     filterset = spec.filterset(request.GET, queryset=queryset, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"obj": obj, "cells": spec.cells(obj, spec.columns)} for obj in page]
+    rows = [{"obj": obj, "cells": spec.cells(obj, spec.columns, request.user)} for obj in page]
     return render(
         request,
         "registry/record_list.html",
@@ -338,7 +347,7 @@ def record_export(request: HttpRequest, *, kind: str) -> FileResponse:
 def _detail_context(
     request: HttpRequest, spec: Kind, obj: Any, revealed: dict[str, str] | None = None
 ) -> dict[str, Any]:
-    cells = spec.cells(obj, spec.detail)
+    cells = spec.cells(obj, spec.detail, request.user)
     for cell in cells:
         if revealed and cell["field"] in revealed:
             cell["value"], cell["revealed"] = revealed[cell["field"]], True

@@ -270,10 +270,15 @@ def test_a_worker_is_not_told_an_id_exists_in_another_grid(
     from fengqiao.registry.tests.factories import make_person
 
     elsewhere = make_person(town.grid_a, 404)
+    from django.utils import translation
+
     row = ["某人", elsewhere.resident_id, "汉族", "", "户籍人口", "", "西川村", town.grid_b.code]
-    job = run_import(
-        worker_b, xlsx(HEADER, [row]), django_capture_on_commit_callbacks=django_capture_on_commit_callbacks
-    )
+    with translation.override("en"):
+        job = run_import(
+            worker_b,
+            xlsx(HEADER, [row]),
+            django_capture_on_commit_callbacks=django_capture_on_commit_callbacks,
+        )
     assert job.status == ImportJob.Status.INVALID and Person.objects.count() == 1
     assert [(e["row"], e["column"]) for e in job.errors] == [(2, "公民身份号码")]
     message = job.errors[0]["message"]
