@@ -76,7 +76,8 @@ class ChecklistItem:
 def dossier_checklist(dispute: Dispute) -> list[ChecklistItem]:
     """The dossier's documents (卷宗目录): generated ones count when their data exists, others when filed.
 
-    An agreement is required only when mediation reached one (a failed dispute's dossier has none).
+    An agreement is required only when mediation reached one (a failed dispute's dossier has none),
+    and it is present only once in effect: a written agreement counts when the parties signed it.
     """
     filed = set(dispute.documents.values_list("kind", flat=True))
     agreement = dispute.current_agreement
@@ -85,7 +86,7 @@ def dossier_checklist(dispute: Dispute) -> list[ChecklistItem]:
         DocumentKind.COVER: True,
         DocumentKind.RIGHTS_NOTICE: dispute.rights_notice_given,
         DocumentKind.MINUTES: dispute.sessions.exists(),
-        DocumentKind.AGREEMENT: agreement is not None,
+        DocumentKind.AGREEMENT: agreement is not None and agreement.effective_on is not None,
         DocumentKind.INVESTIGATION: dispute.investigations.exists(),
         DocumentKind.FOLLOW_UP: dispute.follow_ups.filter(done_at__isnull=False).exists(),
         DocumentKind.CONFIRMATION: bool(agreement and agreement.confirmation_applied_on),

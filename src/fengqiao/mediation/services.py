@@ -682,7 +682,10 @@ def add_document(dispute: Dispute, *, by: Any, kind: str, title: str = "", pages
 
 @transaction.atomic
 def archive_dossier(dispute: Dispute, *, by: Any) -> Dispute:
-    """Archive the dossier (归档): every required document present; the case is verified and closed."""
+    """Archive the dossier (归档): every required document present; the case is verified and closed.
+
+    A written agreement must have been signed first (409 `agreement_unsigned`).
+    """
     from fengqiao.mediation.queries import dossier_checklist
 
     dispute = _lock(dispute)
@@ -691,6 +694,16 @@ def archive_dossier(dispute: Dispute, *, by: Any) -> Dispute:
     if not dispute.outcome:
         raise MediationError(
             _("Record an agreement or a failure first."), code="wrong_status", http_status=409
+        )
+    agreement = dispute.current_agreement if dispute.outcome == Outcome.AGREEMENT else None
+    if agreement is not None and agreement.effective_on is None:
+        raise MediationError(
+            _(
+                "The written agreement has not been signed: record the parties' signatures "
+                "(signed on) before archiving the dossier."
+            ),
+            code="agreement_unsigned",
+            http_status=409,
         )
     missing = [item.label for item in dossier_checklist(dispute) if item.required and not item.present]
     if missing:

@@ -7,10 +7,15 @@ list page behind it (`mediation:dispute_list?month=...&<params>`) filters with t
 Definitions (DESIGN.md "Honest numbers"):
 
 - accepted: disputes registered (受理) in the month; a reopened dispute is one row, counted once;
-- agreement / failure / pending: the dispute's outcome now;
+- agreement: the case is settled now (resolved, verified or closed, so not a reopened case back in
+  progress) with an agreement in effect: its latest agreement is oral, or written and signed. An
+  unsigned written agreement is not yet a success;
+- failure: the case is settled now with mediation failed; pending: everything else;
 - success rate (调解成功率): agreements / (agreements + failures);
-- resolution rate (化解率): disputes closed with an agreement and never reopened / accepted. A
-  dispute a department returned stays the center's and counts as resolved only when it is;
+- resolution rate (化解率): disputes closed (archived) with an agreement in effect / accepted. A
+  reopened dispute counts once, and only once it is closed again; a dispute a department
+  returned stays the center's and counts as resolved only when it is;
+- amount in agreements: the sum of the amounts of the terms of the agreements counted;
 - kept from turning criminal / from a group petition: disputes flagged with that risk that ended
   in an agreement (防止民间纠纷引起刑事案件 / 群体性上访).
 """
@@ -25,21 +30,47 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fengqiao.cases.models import Status
-from fengqiao.mediation.models import Dispute, DisputeType, Outcome, Source
+from fengqiao.mediation.models import Agreement, AgreementTerm, Dispute, DisputeType, Outcome, Source
 
 #: The parameters a figure may carry; each is also a filter of the list page.
 FIGURE_PARAMS = ("dispute_type", "source", "referral", "outcome", "resolved", "kept")
 
 
+#: The case statuses in which a dispute's recorded outcome stands (a reopened case is back before them).
+SETTLED_STATUSES = (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)
+
+
+def _newer_agreement(agreement_ref: str, dispute_ref: str) -> Exists:
+    return Exists(Agreement.objects.filter(dispute=OuterRef(dispute_ref), pk__gt=OuterRef(agreement_ref)))
+
+
+def agreement_in_effect_q() -> Q:
+    """The dispute's latest agreement has taken effect (oral, or written and signed)."""
+    in_effect = Agreement.objects.filter(dispute=OuterRef("pk"), effective_on__isnull=False).filter(
+        ~_newer_agreement("pk", "dispute")
+    )
+    return Q(Exists(in_effect))
+
+
+def agreement_q() -> Q:
+    """Settled by an agreement in effect: the case settled now, the latest agreement signed or oral."""
+    return Q(outcome=Outcome.AGREEMENT, case__status__in=SETTLED_STATUSES) & agreement_in_effect_q()
+
+
+def failure_q() -> Q:
+    return Q(outcome=Outcome.FAILURE, case__status__in=SETTLED_STATUSES)
+
+
 def resolved_q() -> Q:
-    """The numerator of the resolution rate: closed with an agreement and never reopened."""
-    return Q(case__status=Status.CLOSED, outcome=Outcome.AGREEMENT, case__reopen_count=0)
+    """The numerator of the resolution rate: closed with an agreement in effect (a reopened case
+    counts only once closed again)."""
+    return Q(case__status=Status.CLOSED) & agreement_q()
 
 
 def figure_q(params: Mapping[str, Any]) -> Q:
@@ -56,16 +87,18 @@ def figure_q(params: Mapping[str, Any]) -> Q:
         query &= Q(referral=value)
     value = params.get("outcome")
     if value == "pending":
-        query &= Q(outcome="")
-    elif value in (Outcome.AGREEMENT, Outcome.FAILURE):
-        query &= Q(outcome=value)
+        query &= ~(agreement_q() | failure_q())
+    elif value == Outcome.AGREEMENT:
+        query &= agreement_q()
+    elif value == Outcome.FAILURE:
+        query &= failure_q()
     if params.get("resolved") in ("1", "true", True):
         query &= resolved_q()
     value = params.get("kept")
     if value == "criminal":
-        query &= Q(risk_criminal=True, outcome=Outcome.AGREEMENT)
+        query &= Q(risk_criminal=True) & agreement_q()
     elif value == "petition":
-        query &= Q(risk_group_petition=True, outcome=Outcome.AGREEMENT)
+        query &= Q(risk_group_petition=True) & agreement_q()
     return query
 
 
@@ -138,8 +171,18 @@ def _rate(numerator: int, denominator: int) -> Decimal | None:
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"))
 
 
+def agreed_amounts(disputes: QuerySet[Dispute], group: str) -> dict[str, Decimal]:
+    """The sum of the amounts of the agreed terms (the latest agreement of each dispute counted as an
+    agreement), by `group` (a field of the dispute): one query."""
+    terms = AgreementTerm.objects.filter(
+        agreement__dispute__in=disputes.filter(agreement_q()).values("pk"), amount__isnull=False
+    ).filter(~_newer_agreement("agreement", "agreement__dispute"))
+    rows = terms.order_by().values_list(f"agreement__dispute__{group}").annotate(total=Sum("amount"))
+    return dict(rows)
+
+
 def monthly_table(disputes: QuerySet[Dispute], month: dt.date) -> MonthlyTable:
-    """The month's table over `disputes` (already scoped with `visible_to`): two aggregate queries."""
+    """The month's table over `disputes` (already scoped with `visible_to`): a fixed number of queries."""
     base = disputes.filter(month_q(month))
     table = MonthlyTable(month=month)
 
@@ -149,8 +192,8 @@ def monthly_table(disputes: QuerySet[Dispute], month: dt.date) -> MonthlyTable:
             group_params = {group: key} if key else {}
             for column, extra in COLUMNS.items():
                 spec[f"{key}__{column}"] = Count("pk", filter=figure_q({**group_params, **extra}))
-            spec[f"{key}__amount"] = Sum("amount", filter=figure_q({**group_params, "outcome": "agreement"}))
         values = base.aggregate(**spec)
+        amounts = agreed_amounts(base, group)
         rows = []
         for key, label in keys:
             group_params = {group: key} if key else {}
@@ -159,7 +202,7 @@ def monthly_table(disputes: QuerySet[Dispute], month: dt.date) -> MonthlyTable:
                 for column, extra in COLUMNS.items()
             }
             amount = Figure(
-                values[f"{key}__amount"] or Decimal("0"),
+                (sum(amounts.values(), Decimal("0")) if not key else amounts.get(key)) or Decimal("0"),
                 list_url(month, {**group_params, "outcome": "agreement"}),
             )
             agreements, failures = int(figures["agreement"].value), int(figures["failure"].value)

@@ -152,3 +152,28 @@ def test_screening_reports_through_the_api(town, worker_a, worker_b):
             ).status_code
             == 409
         )
+
+
+def test_archiving_an_unsigned_written_agreement_is_refused(mediator, committee):
+    from fengqiao.mediation import services
+
+    from .conftest import agree
+
+    dispute = make_dispute(mediator, committee)
+    services.record_session(dispute, by=mediator, participants="双方", minutes="调解")
+    services.add_document(dispute, by=mediator, kind="identity")
+    agreement = agree(dispute, mediator)
+    api = api_client(mediator)
+    response = api.post(f"/api/v1/disputes/{dispute.pk}/archive/", format="json")
+    assert response.status_code == 409 and response.json()["code"] == "agreement_unsigned"
+    # Not yet an agreement in the figures either: the list behind "agreement" leaves it out.
+    assert api.get("/api/v1/disputes/?outcome=agreement").json()["results"] == []
+    assert [d["id"] for d in api.get("/api/v1/disputes/?outcome=pending").json()["results"]] == [dispute.pk]
+    response = api.post(
+        f"/api/v1/mediation-agreements/{agreement.pk}/sign/", {"signed_on": "2026-11-03"}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    response = api.post(f"/api/v1/disputes/{dispute.pk}/archive/", format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "closed"
+    assert [d["id"] for d in api.get("/api/v1/disputes/?outcome=agreement").json()["results"]] == [dispute.pk]

@@ -211,3 +211,35 @@ def test_a_mediator_outside_the_dispute_may_not_work_on_it(mediator, other_media
     dispute = make_dispute(mediator, committee)
     with pytest.raises(PermissionDenied):
         services.record_session(dispute, by=other_mediator, participants="x", minutes="y")
+
+
+def test_an_unsigned_written_agreement_is_not_archived(mediator, committee):
+    dispute = make_dispute(mediator, committee)
+    services.record_session(dispute, by=mediator, participants="双方", minutes="调解")
+    services.add_document(dispute, by=mediator, kind="identity")
+    agreement = agree(dispute, mediator)  # written, no signed_on
+    agreement_item = next(item for item in dossier_checklist(dispute) if item.kind == "agreement")
+    assert agreement_item.required and not agreement_item.present  # not in the dossier until signed
+    with pytest.raises(MediationError) as error:
+        services.archive_dossier(dispute, by=mediator)
+    assert (error.value.code, error.value.http_status) == ("agreement_unsigned", 409)
+    assert "signed" in str(error.value)
+    dispute.refresh_from_db()
+    assert dispute.archived_at is None and dispute.case.status == Status.RESOLVED
+    assert not AuditEvent.objects.filter(action="dispute.archive").exists()
+
+    services.sign_agreement(agreement, by=mediator, signed_on="2026-11-03")
+    assert next(item for item in dossier_checklist(dispute) if item.kind == "agreement").present
+    services.archive_dossier(dispute, by=mediator)
+    dispute.refresh_from_db()
+    assert dispute.archived_at is not None and dispute.case.status == Status.CLOSED
+
+
+def test_an_oral_agreement_is_archived_without_signatures(mediator, committee):
+    dispute = make_dispute(mediator, committee)
+    services.record_session(dispute, by=mediator, participants="双方", minutes="调解")
+    services.add_document(dispute, by=mediator, kind="identity")
+    agreement = agree(dispute, mediator, form="oral")
+    assert agreement.effective_on is not None and agreement.signed_on is None
+    services.archive_dossier(dispute, by=mediator)
+    assert Dispute.objects.get(pk=dispute.pk).case.status == Status.CLOSED
