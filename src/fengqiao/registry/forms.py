@@ -48,6 +48,36 @@ class _ScopedModelForm(forms.ModelForm):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
 
+        self._kept: tuple[str, ...] = ()
+        if self.instance.pk is not None:
+            self._keep_personal_fields()
+
+    def _keep_personal_fields(self) -> None:
+        """Editing a record never shows its identifiers in full (they are masked for everyone by
+        default; `reveal` is the audited way to read them): each comes blank with its masked value
+        as the placeholder, and left blank it keeps the recorded value."""
+        label = self.instance._meta.label_lower
+        protected = [*privacy.REVEALABLE.get(label, ()), *privacy.PROTECTED_POINTS.get(label, ())]
+        self._kept = tuple(name for name in protected if name in self.fields)
+        for name in self._kept:
+            field = self.fields[name]
+            value = getattr(self.instance, name)
+            field.required = False
+            self.initial[name] = None
+            if name in privacy.MASKERS:
+                shown = privacy.masked(self.instance, name)
+            else:
+                shown = "" if value is None else str(round(value, privacy.COARSE_DECIMALS))
+            field.widget.attrs["placeholder"] = shown
+            field.help_text = _("Leave blank to keep the recorded value.") if value not in (None, "") else ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in self._kept:
+            if cleaned.get(name) in (None, "") and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
+
     def service_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}  # type: ignore[attr-defined]
 

@@ -57,6 +57,10 @@ REVEALABLE = {
 }
 
 
+#: Coordinates that are exact only for holders of `view_sensitive` (pages, API, edit forms).
+PROTECTED_POINTS = {"registry.house": ("lon", "lat")}
+
+
 def _active(user: Any) -> bool:
     return bool(
         user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)

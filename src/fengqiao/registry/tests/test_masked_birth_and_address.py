@@ -205,3 +205,45 @@ def test_the_house_label_goes_through_translation(client, worker_a, home):
             reverse("registry:person_detail", args=[home["person"].pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
         ).content.decode()
     assert '<dt class="col-sm-3">房屋</dt>' in page
+
+
+@pytest.mark.parametrize("persona", ["worker_a", "clerk"])
+def test_edit_forms_do_not_show_identifiers_and_blank_keeps_them(client, request, home, persona):
+    """The edit page is a page too: identifiers come blank with the masked value as placeholder."""
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    person, house = home["person"], home["house"]
+    person.phone, person.address = "+8613912345678", "西川村2组6号院东屋"
+    person.save()
+    page = client.get(reverse("registry:person_edit", args=[person.pk])).content.decode()
+    for secret in [person.resident_id, "13912345678", "西川村2组6号院东屋"]:
+        assert secret not in page
+    _assert_clean(page, person, "person edit")
+    assert f'placeholder="{person.resident_id[:6]}********{person.resident_id[-4:]}"' in page
+    response = client.post(
+        reverse("registry:person_edit", args=[person.pk]),
+        {
+            "name": "孙桂芳",
+            "resident_id": "",
+            "ethnicity": "汉族",
+            "phone": "",
+            "residence_type": "registered",
+            "household": home["household"].pk,
+            "house": house.pk,
+            "address": "",
+            "grid": person.grid_id,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert (person.name, person.phone, person.address) == ("孙桂芳", "+8613912345678", "西川村2组6号院东屋")
+    assert person.birth_date == BIRTH
+    page = client.get(reverse("registry:house_edit", args=[house.pk])).content.decode()
+    _assert_clean(page, person, "house edit")
+    response = client.post(
+        reverse("registry:house_edit", args=[house.pk]),
+        {"building": "", "address": "", "lon": "", "lat": "", "rented_out": "on", "grid": house.grid_id},
+    )
+    assert response.status_code == 302
+    house.refresh_from_db()
+    assert (house.building, house.lon, house.lat, house.rented_out) == (BUILDING, LON, LAT, True)
