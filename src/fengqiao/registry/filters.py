@@ -1,7 +1,8 @@
 """THE FilterSets of the registry, shared by the list pages, the API and the xlsx exports.
 
 They filter an already scoped queryset (`visible_to(user)`) and never widen it. `q` searches
-names (and, for a full 18-character resident ID, matches it exactly, never a part of it).
+names (and, for a full 18-character resident ID, matches it exactly, never a part of it); a
+house's building label is matched whole too.
 """
 
 from __future__ import annotations
@@ -65,11 +66,16 @@ class HouseholdFilter(_GridFilterSet):
 
 class HouseFilter(_GridFilterSet):
     rented_out = django_filters.BooleanFilter(label=_("Rented out"))
-    q = django_filters.CharFilter(label=_("Building"), field_name="building", lookup_expr="icontains")
+    # The building label is part of the exact address: matched whole, never by a part (like a
+    # resident ID), so the filter cannot spell out a masked label character by character.
+    q = django_filters.CharFilter(label=_("Building"), method="search")
 
     class Meta:
         model = House
         fields = ["q", "grid", "rented_out"]
+
+    def search(self, queryset: QuerySet[House], name: str, value: str) -> QuerySet[House]:
+        return queryset.filter(building=value.strip())
 
 
 class PlaceFilter(_GridFilterSet):

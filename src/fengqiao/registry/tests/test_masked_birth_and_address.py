@@ -247,3 +247,9 @@ def test_edit_forms_do_not_show_identifiers_and_blank_keeps_them(client, request
     assert response.status_code == 302
     house.refresh_from_db()
     assert (house.building, house.lon, house.lat, house.rented_out) == (BUILDING, LON, LAT, True)
+
+
+def test_the_house_filter_matches_a_whole_building_label_only(worker_a, home):
+    api = builders.api_client(worker_a)
+    assert api.get("/api/v1/registry/houses/?q=6号院").json()["count"] == 0
+    assert api.get(f"/api/v1/registry/houses/?q={BUILDING}").json()["count"] == 1
