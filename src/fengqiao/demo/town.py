@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +40,11 @@ from fengqiao.regions.services import set_grid_boundary
 
 logger = logging.getLogger(__name__)
 
-_PERSON_FIELDS = ["role", "full_name", "department", "is_staff", "is_superuser"]
+_PERSON_FIELDS = ["role", "full_name", "department", "is_staff", "is_superuser", "view_sensitive"]
+
+#: Demo roles holding `view_sensitive`: mediators print the complete official documents (the
+#: agreement with the parties' ID numbers and phones), so the demo mediator must be able to.
+SENSITIVE_ROLES = frozenset({"mediator"})
 
 
 @dataclass(frozen=True)
@@ -108,12 +113,18 @@ def _is_complete(plan: TownPlan) -> bool:
     if town is None:
         return False
     usernames = [p.username for p in plan.persons]
+    users = User.objects.filter(username__in=usernames).aggregate(
+        count=Count("pk"),
+        # A demo mediator without `view_sensitive` (a demo loaded before it was granted) rebuilds.
+        wrong_flag=Count("pk", filter=Q(role__in=SENSITIVE_ROLES, view_sensitive=False)),
+    )
     return (
         Region.objects.filter(parent=town, code__in=[v.code for v in plan.villages]).count()
         == len(plan.villages)
         and Grid.objects.filter(code__in=[v.grid_code for v in plan.villages], boundary__isnull=False).count()
         == len(plan.villages)
-        and User.objects.filter(username__in=usernames).count() == len(usernames)
+        and users["count"] == len(usernames)
+        and users["wrong_flag"] == 0
         and Department.objects.filter(region__path__startswith=town.path).count()
         >= len(plan.departments) + len(plan.villages)
         and Window.objects.filter(town=town).count() >= len(plan.windows)
@@ -211,6 +222,9 @@ def _save_persons(persons: tuple[PersonPlan, ...], departments: dict[str, Depart
             "is_staff": person.is_staff,
             "is_superuser": person.is_superuser,
         }
+        if person.role in SENSITIVE_ROLES:
+            # Granted, never taken away: a right an administrator gave another demo user stays.
+            fields["view_sensitive"] = True
         user = existing.get(person.username)
         if user is None:
             user = User(username=person.username, **fields)

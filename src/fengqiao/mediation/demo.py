@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from fengqiao.cases.models import Case, CaseEvent, Channel, Kind, Status
@@ -37,8 +38,11 @@ from fengqiao.mediation.models import (
     MediationSession,
     Outcome,
     Party,
+    Screening,
+    ScreeningItem,
 )
 from fengqiao.mediation.services import next_dossier_number
+from fengqiao.regions.models import Grid
 
 SEED = 78
 TOTAL = 78
@@ -184,8 +188,13 @@ def load_demo_mediation(town: Any) -> DemoMediationSummary:
     """Load (or complete) the demo town's mediation history; idempotent and deterministic."""
     from fengqiao.accounts.models import Role, User
 
-    done = Case.objects.filter(town=town, idempotency_key__startswith="demo-mediation-").count()
-    if done >= TOTAL:
+    state = Case.objects.filter(town=town, idempotency_key__startswith="demo-mediation-").aggregate(
+        done=Count("pk"),
+        # Rows of an older demo that lack their grid, risk grade or screening report.
+        unlinked=Count("pk", filter=_unlinked_q()),
+    )
+    done = state["done"]
+    if done >= TOTAL and not state["unlinked"]:
         return DemoMediationSummary(created=0, disputes=done)  # complete: one query
     mediators = list(User.objects.filter(role=Role.MEDIATOR, regions=town).order_by("username"))
     clerk = User.objects.filter(role=Role.CLERK, regions=town).order_by("username").first()
@@ -195,11 +204,13 @@ def load_demo_mediation(town: Any) -> DemoMediationSummary:
             room.name: room for room in Room.objects.filter(town=town, name__in=[ROOM_NAME, DOCKING_ROOM])
         }
         police = Department.objects.filter(region=town, kind=Department.Kind.POLICE).first()
-        existing = set(
-            Case.objects.filter(idempotency_key__startswith="demo-mediation-").values_list(
-                "idempotency_key", flat=True
-            )
-        )
+        existing = {
+            dispute.case.idempotency_key: dispute
+            for dispute in Dispute.objects.filter(
+                case__idempotency_key__startswith="demo-mediation-"
+            ).select_related("case")
+        }
+        links = _Links.of(villages, clerk)
         rng = random.Random(SEED)  # noqa: S311 - invented demo data, reproducible on purpose
         span = (LAST_DAY - FIRST_DAY).days
         created = 0
@@ -208,6 +219,7 @@ def load_demo_mediation(town: Any) -> DemoMediationSummary:
             plan = _plan(rng, index, span, villages)
             key = f"demo-mediation-{index + 1}"
             if key in existing:
+                _link(existing[key], plan, links)
                 continue
             _create(
                 plan,
@@ -219,12 +231,100 @@ def load_demo_mediation(town: Any) -> DemoMediationSummary:
                 police=police,
                 mediators=mediators,
                 clerk=clerk,
+                links=links,
             )
             created += 1
     return DemoMediationSummary(
         created=created,
         disputes=Dispute.objects.filter(case__idempotency_key__startswith="demo-mediation-").count(),
     )
+
+
+def _unlinked_q() -> Q:
+    """Demo dispute cases still missing the grid of their village, the risk grade of a flag, or the
+    screening report that found them (rows of a demo loaded before these were written)."""
+    return (
+        Q(grid__isnull=True)
+        | Q(dispute__source="screening", dispute__screening__isnull=True)
+        | Q(dispute__risk_criminal=True, dispute__risk_grade="")
+    )
+
+
+@dataclass
+class _Links:
+    """Each village committee's grid (the village's grid) and who reports its screening."""
+
+    grids: dict[int, Grid]
+    reporters: dict[int, Any]
+
+    @classmethod
+    def of(cls, villages: list[MediationOrganization], clerk: Any) -> _Links:
+        from fengqiao.accounts.models import Role, User
+
+        regions = {org.pk: org.department.region_id for org in villages if org.department is not None}
+        by_village: dict[int, Grid] = {}
+        for grid in Grid.objects.filter(village_id__in=regions.values()).order_by("code"):
+            by_village.setdefault(grid.village_id, grid)
+        grids = {org: by_village[region] for org, region in regions.items() if region in by_village}
+        reporters: dict[int, Any] = {}
+        for worker in (
+            User.objects.filter(role=Role.GRID_WORKER, grids__in=[g.pk for g in grids.values()])
+            .prefetch_related("grids")
+            .order_by("username")
+        ):
+            for grid in worker.grids.all():
+                reporters.setdefault(grid.pk, worker)
+        return cls(grids=grids, reporters={g.pk: reporters.get(g.pk, clerk) for g in grids.values()})
+
+    def grid(self, plan: dict[str, Any]) -> Grid | None:
+        org = plan["village_org"]
+        return self.grids.get(org.pk) if org is not None else None
+
+
+def _screening(dispute: Dispute, plan: dict[str, Any], grid: Grid, links: _Links) -> Screening:
+    """The grid's weekly screening report that found the dispute, submitted the morning it was registered."""
+    from fengqiao.mediation import sla
+
+    start, end = sla.period_of(plan["day"])
+    report = Screening.objects.filter(grid=grid, period_start=start).first()
+    if report is None:
+        warn, due = sla.deadlines(start, end)
+        report = Screening.objects.create(
+            grid=grid,
+            period_start=start,
+            period_end=end,
+            warn_at=warn,
+            due_at=due,
+            submitted_at=_at(plan["day"], 8),
+            submitted_by=links.reporters.get(grid.pk),
+            note="网格员入户走访排查发现矛盾纠纷，已报送镇综治中心。",
+        )
+    ScreeningItem.objects.get_or_create(
+        case=dispute.case,
+        defaults={
+            "screening": report,
+            "dispute_type": plan["kind"],
+            "people_count": plan["people"],
+            "risk_grade": plan["risk"],
+        },
+    )
+    return report
+
+
+def _link(dispute: Dispute, plan: dict[str, Any], links: _Links) -> None:
+    """Complete a dispute of an older demo load: its grid, risk grade and screening report."""
+    grid = links.grid(plan)
+    if dispute.case.grid_id is None and grid is not None:
+        Case.objects.filter(pk=dispute.case_id).update(grid=grid)
+    changed = []
+    if dispute.risk_grade != plan["risk"] and (dispute.risk_criminal or dispute.risk_group_petition):
+        dispute.risk_grade = plan["risk"]
+        changed.append("risk_grade")
+    if dispute.source == "screening" and dispute.screening_id is None and grid is not None:
+        dispute.screening = _screening(dispute, plan, grid, links)
+        changed.append("screening")
+    if changed:
+        Dispute.objects.filter(pk=dispute.pk).update(**{name: getattr(dispute, name) for name in changed})
 
 
 def _plan(rng: random.Random, index: int, span: int, villages: list[MediationOrganization]) -> dict[str, Any]:
@@ -242,7 +342,7 @@ def _plan(rng: random.Random, index: int, span: int, villages: list[MediationOrg
     source = rng.choices(["application", "referral", "screening", "initiative"], weights=[55, 20, 15, 10])[0]
     referral = rng.choice(["police", "court", "petition"]) if source == "referral" else ""
     village_name = village_org.name.removesuffix("人民调解委员会") if village_org else ""
-    return {
+    plan = {
         "kind": kind,
         "title": title,
         "facts": facts,
@@ -250,6 +350,7 @@ def _plan(rng: random.Random, index: int, span: int, villages: list[MediationOrg
         "terms": terms,
         "day": day,
         "settled_after": rng.randrange(3, 25),
+        "village_org": village_org,
         "by_village": village_org if (village_org and index % 5 == 4) else None,
         "village_name": village_name,
         "source": source,
@@ -263,6 +364,13 @@ def _plan(rng: random.Random, index: int, span: int, villages: list[MediationOrg
         "respondent": _person(rng, "respondent", village_name),
         "confirm": kind == "debt" and rng.random() < 0.4,
     }
+    # Derived after every draw (the sequence of draws stays that of earlier loads): a dispute
+    # flagged at risk of turning criminal or of a group petition carries a risk grade.
+    if plan["risk_criminal"] and plan["risk"] in ("", "yellow"):
+        plan["risk"] = "orange"
+    elif plan["risk_group_petition"] and not plan["risk"]:
+        plan["risk"] = "yellow"
+    return plan
 
 
 def _event(
@@ -291,8 +399,10 @@ def _create(
     police: Department | None,
     mediators: list[Any],
     clerk: Any,
+    links: _Links,
 ) -> None:
     organization = plan["by_village"] or main
+    grid = links.grid(plan)
     mediator = mediators[index % len(mediators)] if mediators else None
     actor = mediator or clerk
     registered = _at(plan["day"], 9)
@@ -316,6 +426,7 @@ def _create(
         title=plan["title"],
         description=plan["facts"],
         town=town,
+        grid=grid,
         address=plan["applicant"]["address"],
         reporter_name=plan["applicant"]["name"],
         reported_by=actor,
@@ -354,6 +465,9 @@ def _create(
         archived_at=closed,
         archived_by=actor,
     )
+    if plan["source"] == "screening" and grid is not None:
+        dispute.screening = _screening(dispute, plan, grid, links)
+        dispute.save(update_fields=["screening"])
     if police is not None and (plan["referral"] == "police" or plan["risk_criminal"]):
         dispute.invited_units.add(police)
     if plan["by_village"] is not None and plan["by_village"].department_id:

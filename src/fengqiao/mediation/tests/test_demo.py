@@ -77,3 +77,65 @@ def test_loading_again_adds_nothing_and_is_deterministic(demo):
         )
         == before
     )
+
+
+def test_the_demo_mediator_prints_complete_documents(demo):
+    from fengqiao.accounts.models import User
+
+    assert User.objects.get(username="mediator").view_sensitive
+    assert not User.objects.get(username="police").view_sensitive
+    # An older demo whose mediator lacks the right gets it on the next load (and only that).
+    User.objects.filter(username="mediator").update(view_sensitive=False)
+    users = User.objects.count()
+    assert load_demo_town(today=OCTOBER_2026).built
+    assert User.objects.get(username="mediator").view_sensitive
+    assert User.objects.count() == users
+    assert not load_demo_town(today=OCTOBER_2026).built  # complete again
+
+
+def test_demo_disputes_have_their_grid_risk_grades_and_screening_reports(demo):
+    from fengqiao.accounts.models import User
+    from fengqiao.mediation.models import ScreeningItem
+
+    disputes = Dispute.objects.filter(case__town=demo).select_related("case__grid__village", "screening")
+    assert not disputes.filter(case__grid__isnull=True).exists()
+    for dispute in disputes:
+        # The grid is the village's whose committee the parties live under.
+        assert dispute.parties.first().address.startswith(dispute.case.grid.village.name)
+    worker = User.objects.filter(role="grid_worker", grids=disputes.first().case.grid).first()
+    assert Dispute.objects.visible_to(worker).filter(pk=disputes.first().pk).exists()
+    flagged = disputes.filter(risk_criminal=True)
+    assert flagged.count() == 4
+    assert not flagged.filter(risk_grade="").exists()
+    assert not disputes.filter(risk_group_petition=True, risk_grade="").exists()
+    found = disputes.filter(source="screening")
+    assert found.count() == 10
+    for dispute in found:
+        report = dispute.screening
+        assert report is not None and report.submitted_at is not None and not report.zero_report
+        assert report.grid_id == dispute.case.grid_id
+        assert report.period_start <= dispute.registered_at.date() <= report.period_end
+        assert ScreeningItem.objects.get(case=dispute.case).screening == report
+    assert not disputes.exclude(source="screening").filter(screening__isnull=False).exists()
+
+
+def test_an_older_demo_is_completed_without_new_disputes(demo):
+    from fengqiao.mediation.models import Screening, ScreeningItem
+
+    complete = list(
+        Dispute.objects.order_by("pk").values_list("pk", "case__grid", "risk_grade", "screening__grid")
+    )
+    reports = Screening.objects.count()
+    ScreeningItem.objects.all().delete()
+    Dispute.objects.update(screening=None)
+    Screening.objects.all().delete()
+    Case.objects.filter(dispute__isnull=False).update(grid=None)
+    Dispute.objects.filter(risk_criminal=True).update(risk_grade="")
+    cases = Case.objects.count()
+    assert load_demo_mediation(demo).created == 0
+    assert Case.objects.count() == cases
+    assert Screening.objects.count() == reports
+    assert (
+        list(Dispute.objects.order_by("pk").values_list("pk", "case__grid", "risk_grade", "screening__grid"))
+        == complete
+    )
