@@ -27,6 +27,7 @@ from fengqiao.cases.models import (
     Urgency,
 )
 from fengqiao.cases.queries import RouteStep
+from fengqiao.core.masking import reveal
 
 # --- errors (documentation of the bodies `cases.api.exception_handler` writes) -------------------
 
@@ -223,9 +224,15 @@ class CaseListSerializer(_ViewerMixin, serializers.ModelSerializer[Case]):
     def get_reporter_name(self, case: Case) -> str:
         return case.reporter_name_for(self.viewer)
 
-    @extend_schema_field(serializers.CharField(help_text="Masked without the view_sensitive permission."))
+    @extend_schema_field(
+        serializers.CharField(
+            help_text="Masked without the view_sensitive permission; an unmasked read writes a sensitive.read audit row."
+        )
+    )
     def get_reporter_phone(self, case: Case) -> str:
-        return case.reporter_phone_for(self.viewer)
+        # The same helper as the case page: an unmasked phone writes one `sensitive.read` audit
+        # row naming the case (in a list, one row per case whose phone is shown in full).
+        return reveal(case.reporter_phone, kind="phone", viewer=self.viewer, obj=case, field="reporter_phone")
 
 
 class AssignmentSerializer(serializers.ModelSerializer[Assignment]):

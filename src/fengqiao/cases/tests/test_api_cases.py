@@ -158,6 +158,25 @@ def test_the_reporters_phone_and_name_are_masked_without_view_sensitive(frozen, 
     assert plain["reporter_phone"] == "+8613912345678" and plain["reporter_name"] == "张三"
 
 
+def test_an_unmasked_phone_through_the_api_is_audited_once_per_case_read(frozen, town, clerk):
+    from fengqiao.core.models import AuditEvent
+
+    case = make_case(clerk)
+    other = make_case(clerk, title="另一件")
+    client_for(clerk).get(f"{CASES}{case.pk}/")
+    client_for(clerk).get(CASES)
+    assert not AuditEvent.objects.filter(action="sensitive.read").exists()
+
+    privileged = builders.make_user("chief", "town_leader", regions=[town.town], view_sensitive=True)
+    client_for(privileged).get(f"{CASES}{case.pk}/")
+    rows = list(AuditEvent.objects.filter(action="sensitive.read", actor=privileged))
+    assert [(r.object_id, r.changes["field"]) for r in rows] == [(str(case.pk), "reporter_phone")]
+
+    client_for(privileged).get(CASES)
+    listed = AuditEvent.objects.filter(action="sensitive.read", actor=privileged).exclude(pk__in=[r.pk for r in rows])
+    assert sorted(r.object_id for r in listed) == sorted([str(case.pk), str(other.pk)])
+
+
 def test_the_detail_lists_assignments_and_the_actions_allowed_now(frozen, town, clerk, police):
     case = services.accept_case(make_case(clerk), by=clerk)
     services.dispatch_case(case, by=clerk, assignments=[lead(town.police_station)])
