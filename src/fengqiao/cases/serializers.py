@@ -226,7 +226,10 @@ class CaseListSerializer(_ViewerMixin, serializers.ModelSerializer[Case]):
 
     @extend_schema_field(
         serializers.CharField(
-            help_text="Masked without the view_sensitive permission; an unmasked read writes a sensitive.read audit row."
+            help_text=(
+                "Masked without the view_sensitive permission; "
+                "an unmasked read writes a sensitive.read audit row."
+            )
         )
     )
     def get_reporter_phone(self, case: Case) -> str:
