@@ -102,7 +102,28 @@ def test_suspend_and_resume_through_the_api(assigned, leader):
     assert client.post(case_action(assigned.pk, "resume"), {}, format="json").json()["status"] == "dispatched"
 
 
+def test_default_categories_exist_for_every_kind_after_migrating(town, clerk):
+    from fengqiao.cases.models import Kind
+
+    client = client_for(clerk)
+    for kind in Kind.values:
+        rows = client.get(f"/api/v1/categories/?kind={kind}").json()
+        tops = [row for row in rows if row["parent"] is None]
+        children = [row for row in rows if row["parent"] is not None]
+        assert tops and children, kind
+        assert {row["parent"] for row in children} <= {row["id"] for row in tops}
+    fire = Category.objects.get(kind="hazard", parent=None, name="消防安全")
+    assert fire.children.filter(name="电动车违规充电").exists()
+    assert Category.objects.filter(kind="dispute", parent=None, name="婚姻家庭").exists()
+
+
+def _without_default_categories() -> None:
+    Category.objects.exclude(parent=None).delete()
+    Category.objects.all().delete()
+
+
 def test_categories_are_listed_by_kind(town, clerk):
+    _without_default_categories()
     top = Category.objects.create(kind="dispute", name="邻里纠纷")
     Category.objects.create(kind="dispute", name="宅基地", parent=top)
     Category.objects.create(kind="dispute", name="旧分类", active=False)
