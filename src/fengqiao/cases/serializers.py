@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -77,6 +78,17 @@ class ScopedTownField(serializers.PrimaryKeyRelatedField):
         return Region.objects.visible_to(getattr(request, "user", None)).filter(level=Region.Level.TOWN)
 
 
+class CoordinateField(serializers.FloatField):
+    """A longitude or latitude in degrees: a number, never a boolean (JSON `true` is not 1.0)."""
+
+    default_error_messages = {"boolean": _("A coordinate must be a number, not true or false.")}
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool):
+            self.fail("boolean")
+        return super().to_internal_value(data)
+
+
 class CaseCreateSerializer(serializers.Serializer[Any]):
     """Take a case in. The place: a point (`lon`, `lat`) locates the grid and village; `grid`
     overrides it (with `location_override_reason` when it differs); `town` only when neither is
@@ -90,8 +102,8 @@ class CaseCreateSerializer(serializers.Serializer[Any]):
         queryset=Category.objects.all(), required=False, allow_null=True, default=None
     )
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default=Urgency.NORMAL)
-    lon = serializers.FloatField(required=False, allow_null=True, default=None)
-    lat = serializers.FloatField(required=False, allow_null=True, default=None)
+    lon = CoordinateField(required=False, allow_null=True, default=None, help_text="Longitude (degrees).")
+    lat = CoordinateField(required=False, allow_null=True, default=None, help_text="Latitude (degrees).")
     address = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     reporter_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
     reporter_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)

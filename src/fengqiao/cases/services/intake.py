@@ -154,10 +154,14 @@ def create_case(
 
     point: tuple[float, float] | None = None
     if lon not in (None, "") or lat not in (None, ""):
-        try:
-            point = geo.validate_point(lon, lat)
-        except CoordinateError as exc:
-            raise _invalid("lon" if "longitude" in str(exc).lower() else "lat", str(exc)) from None
+        # Each coordinate is checked on its own so the error names its field structurally (the
+        # message is translated: never look for a word in it).
+        for field, pair in (("lon", (lon, 0.0)), ("lat", (0.0, lat))):
+            try:
+                geo.validate_point(*pair)
+            except CoordinateError as exc:
+                raise _invalid(field, str(exc)) from None
+        point = geo.validate_point(lon, lat)
     located = geo.locate(*point) if point else None
     location_override_reason = (location_override_reason or "").strip()
     overridden = grid is not None and located is not None and grid.pk != located.pk

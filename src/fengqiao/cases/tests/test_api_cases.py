@@ -49,6 +49,24 @@ def test_a_department_officer_may_not_take_cases_in(frozen, town, police):
 @pytest.mark.parametrize(
     ("fields", "bad"),
     [
+        ({"lon": 500, "lat": 35}, "lon"),
+        ({"lon": 104.6, "lat": 95}, "lat"),
+        ({"lon": "东经", "lat": 35}, "lon"),
+        ({"lon": True, "lat": 35}, "lon"),
+        ({"lon": 104.6, "lat": False}, "lat"),
+    ],
+)
+def test_a_bad_coordinate_is_reported_on_its_own_field_in_chinese(frozen, town, clerk, fields, bad):
+    client = client_for(clerk)
+    response = client.post(CASES, intake_body(**fields), format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400, response.content
+    assert list(response.json()["fields"]) == [bad]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "bad"),
+    [
         ({"kind": "gossip"}, "kind"),
         ({"channel": None}, "channel"),
         ({"title": ""}, "title"),
