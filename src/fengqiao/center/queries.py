@@ -7,12 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import chinese_calendar
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from fengqiao.accounts.models import GRID_ROLES, Role, User
 from fengqiao.center.models import Department, DutyShift, Room, Window, path_prefixes
+from fengqiao.core.calendar import get_calendar as workday_calendar
 from fengqiao.core.scoping import get_for_user
 from fengqiao.regions.models import Region
 
@@ -123,15 +123,10 @@ def shift_month(month: dt.date, delta: int) -> dt.date:
 
 
 def is_working_day(day: dt.date) -> bool:
-    """A working day on the Chinese calendar (statutory holidays, adjusted working weekends).
-
-    chinese-calendar knows only the years the State Council has published; beyond them a plain
-    Monday-to-Friday week is the honest guess.
-    """
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return day.weekday() < 5
+    """A working day on the center's calendar (`core.calendar`): statutory holidays and adjusted
+    working weekends from the `Holiday` table, administrators' corrections included; a plain
+    Monday-to-Friday week for years the table does not know."""
+    return workday_calendar().is_workday(day)
 
 
 @dataclass(frozen=True)
@@ -153,6 +148,7 @@ def roster_weeks(town: Region, month: dt.date) -> list[list[RosterDay | None]]:
     }
     today = center_today()
     cells: list[RosterDay | None] = [None] * days[0].weekday()
-    cells += [RosterDay(day, is_working_day(day), shifts.get(day), day == today) for day in days]
+    work = workday_calendar()
+    cells += [RosterDay(day, work.is_workday(day), shifts.get(day), day == today) for day in days]
     cells += [None] * (-len(cells) % 7)
     return [cells[i : i + 7] for i in range(0, len(cells), 7)]

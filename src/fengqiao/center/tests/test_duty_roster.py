@@ -52,6 +52,22 @@ def test_working_days_follow_the_chinese_calendar(client, town, clerk):
     assert not working("2026-10-11")  # a plain Sunday
 
 
+def test_the_administrators_holiday_corrections_decide_the_working_days(client, town, clerk):
+    from fengqiao.core.models import Holiday
+
+    Holiday.objects.update_or_create(
+        date=dt.date(2026, 10, 12), defaults={"is_workday": False, "name": "防汛停工"}
+    )  # a plain Monday made a day off
+    Holiday.objects.update_or_create(
+        date=dt.date(2026, 10, 18), defaults={"is_workday": True, "name": "调休上班"}
+    )  # a plain Sunday made a working day
+    client.force_login(clerk)
+    page = client.get(URL, {"month": "2026-10"}).content.decode()
+    assert 'data-date="2026-10-12" data-working="0"' in page
+    assert 'data-date="2026-10-18" data-working="1"' in page
+    assert 'data-date="2026-10-13" data-working="1"' in page
+
+
 def test_years_the_calendar_does_not_know_fall_back_to_weekdays(client, town, clerk):
     client.force_login(clerk)
     page = client.get(URL, {"month": "2031-01"}).content.decode()
@@ -132,7 +148,8 @@ def test_the_roster_page_has_a_fixed_number_of_queries(
     for i in range(10):
         builders.make_user(f"lead{i}", "town_leader", regions=[town.town])
     client.force_login(administrator)
-    with django_assert_max_num_queries(14):
+    # 16: the working-day calendar adds its version token and the year's Holiday rows.
+    with django_assert_max_num_queries(16):
         response = client.get(URL, {"month": "2026-11"})
     assert response.content.decode().count("<select") == 30
 
