@@ -26,6 +26,9 @@ def _figure(name: str) -> Any:
 
 class DisputeFilter(django_filters.FilterSet):
     month = django_filters.CharFilter(label=_("Month (YYYY-MM)"), method="filter_month")
+    since_january = django_filters.CharFilter(
+        label=_("Since January up to the month (YYYY-MM)"), method="filter_since_january"
+    )
     dispute_type = django_filters.ChoiceFilter(
         label=_("Type"), choices=DisputeType.choices, method=_figure("dispute_type")
     )
@@ -64,6 +67,11 @@ class DisputeFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(statistics.month_q(statistics.parse_month(value)))
+
+    def filter_since_january(self, queryset: QuerySet[Dispute], name: str, value: str) -> QuerySet[Dispute]:
+        if not value:
+            return queryset
+        return queryset.filter(statistics.since_january_q(statistics.parse_month(value)))
 
     def filter_q(self, queryset: QuerySet[Dispute], name: str, value: str) -> QuerySet[Dispute]:
         value = (value or "").strip()

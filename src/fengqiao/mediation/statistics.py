@@ -112,13 +112,18 @@ def parse_month(value: str | None, *, today: dt.date | None = None) -> dt.date:
         return today.replace(day=1)
 
 
-def month_q(month: dt.date) -> Q:
-    """Disputes registered in the month, in local time."""
+def month_q(month: dt.date, *, first: dt.date | None = None) -> Q:
+    """Disputes registered in the month (or from `first` to the month's end), in local time."""
     tz = timezone.get_default_timezone()
-    start = dt.datetime.combine(month, dt.time.min, tzinfo=tz)
+    start = dt.datetime.combine(first or month, dt.time.min, tzinfo=tz)
     following = (month + dt.timedelta(days=32)).replace(day=1)
     end = dt.datetime.combine(following, dt.time.min, tzinfo=tz)
     return Q(registered_at__gte=start, registered_at__lt=end)
+
+
+def since_january_q(month: dt.date) -> Q:
+    """Disputes registered from January 1 of the month's year to the month's end (年度累计)."""
+    return month_q(month, first=month.replace(month=1, day=1))
 
 
 @dataclass
@@ -138,6 +143,8 @@ class Row:
     resolved: Figure
     amount: Figure
     success_rate: Decimal | None
+    #: The same row counted from January 1 to the month's end (年度累计).
+    cumulative: Row | None = None
 
 
 @dataclass
@@ -149,6 +156,7 @@ class MonthlyTable:
     kept_criminal: Figure | None = None
     kept_petition: Figure | None = None
     resolution_rate: Decimal | None = None
+    cumulative_resolution_rate: Decimal | None = None
 
 
 COLUMNS = {
@@ -160,8 +168,9 @@ COLUMNS = {
 }
 
 
-def list_url(month: dt.date, params: Mapping[str, str]) -> str:
-    query = {"month": f"{month:%Y-%m}", **{k: v for k, v in params.items() if v}}
+def list_url(month: dt.date, params: Mapping[str, str], *, cumulative: bool = False) -> str:
+    period = "since_january" if cumulative else "month"
+    query = {period: f"{month:%Y-%m}", **{k: v for k, v in params.items() if v}}
     return f"{reverse('mediation:dispute_list')}?{urlencode(query)}"
 
 
@@ -183,10 +192,14 @@ def agreed_amounts(disputes: QuerySet[Dispute], group: str) -> dict[str, Decimal
 
 def monthly_table(disputes: QuerySet[Dispute], month: dt.date) -> MonthlyTable:
     """The month's table over `disputes` (already scoped with `visible_to`): a fixed number of queries."""
-    base = disputes.filter(month_q(month))
     table = MonthlyTable(month=month)
 
-    def aggregate(group: str, keys: list[tuple[str, str]]) -> list[Row]:
+    def aggregate(group: str, keys: list[tuple[str, str]], cumulative: bool = False) -> list[Row]:
+        base = disputes.filter(since_january_q(month) if cumulative else month_q(month))
+
+        def url(params: Mapping[str, str]) -> str:
+            return list_url(month, params, cumulative=cumulative)
+
         spec: dict[str, Any] = {}
         for key, _label in keys:
             group_params = {group: key} if key else {}
@@ -198,29 +211,48 @@ def monthly_table(disputes: QuerySet[Dispute], month: dt.date) -> MonthlyTable:
         for key, label in keys:
             group_params = {group: key} if key else {}
             figures = {
-                column: Figure(values[f"{key}__{column}"] or 0, list_url(month, {**group_params, **extra}))
+                column: Figure(values[f"{key}__{column}"] or 0, url({**group_params, **extra}))
                 for column, extra in COLUMNS.items()
             }
             amount = Figure(
                 (sum(amounts.values(), Decimal("0")) if not key else amounts.get(key)) or Decimal("0"),
-                list_url(month, {**group_params, "outcome": "agreement"}),
+                url({**group_params, "outcome": "agreement"}),
             )
             agreements, failures = int(figures["agreement"].value), int(figures["failure"].value)
             rows.append(
                 Row(
                     key=key,
                     label=label,
+                    accepted=figures["accepted"],
+                    agreement=figures["agreement"],
+                    failure=figures["failure"],
+                    pending=figures["pending"],
+                    resolved=figures["resolved"],
                     amount=amount,
                     success_rate=_rate(agreements, agreements + failures),
-                    **figures,
                 )
             )
         return rows
 
-    table.by_type = aggregate("dispute_type", [(t.value, str(t.label)) for t in DisputeType])
-    table.by_source = aggregate("source", [(s.value, str(s.label)) for s in Source])
-    table.total = aggregate("dispute_type", [("", _("Total"))])[0]
-    kept = base.aggregate(
+    types = [(t.value, str(t.label)) for t in DisputeType]
+    sources = [(s.value, str(s.label)) for s in Source]
+    total = [("", _("Total"))]
+    table.by_type = aggregate("dispute_type", types)
+    table.by_source = aggregate("source", sources)
+    table.total = aggregate("dispute_type", total)[0]
+    for rows, cumulative_rows in (
+        (table.by_type, aggregate("dispute_type", types, cumulative=True)),
+        (table.by_source, aggregate("source", sources, cumulative=True)),
+        ([table.total], aggregate("dispute_type", total, cumulative=True)),
+    ):
+        for row, cumulative_row in zip(rows, cumulative_rows, strict=True):
+            row.cumulative = cumulative_row
+    cumulative_total = table.total.cumulative
+    assert cumulative_total is not None
+    table.cumulative_resolution_rate = _rate(
+        int(cumulative_total.resolved.value), int(cumulative_total.accepted.value)
+    )
+    kept = disputes.filter(month_q(month)).aggregate(
         criminal=Count("pk", filter=figure_q({"kept": "criminal"})),
         petition=Count("pk", filter=figure_q({"kept": "petition"})),
     )
@@ -247,6 +279,10 @@ def monthly_xlsx(table: MonthlyTable, *, town_name: str = "") -> bytes:
         _("Resolved"),
         _("Success rate (%)"),
         _("Amount in agreements (yuan)"),
+        _("Since January: accepted"),
+        _("Since January: agreement"),
+        _("Since January: resolved"),
+        _("Since January: amount in agreements (yuan)"),
     ]
 
     def write(rows: list[Row], title: str) -> None:
@@ -264,6 +300,16 @@ def monthly_xlsx(table: MonthlyTable, *, town_name: str = "") -> bytes:
                     row.resolved.value,
                     float(row.success_rate) if row.success_rate is not None else None,
                     float(row.amount.value),
+                    *(
+                        [
+                            row.cumulative.accepted.value,
+                            row.cumulative.agreement.value,
+                            row.cumulative.resolved.value,
+                            float(row.cumulative.amount.value),
+                        ]
+                        if row.cumulative
+                        else []
+                    ),
                 ]
             )
 
@@ -276,6 +322,12 @@ def monthly_xlsx(table: MonthlyTable, *, town_name: str = "") -> bytes:
         [
             _("Resolution rate (%)"),
             float(table.resolution_rate) if table.resolution_rate is not None else None,
+        ]
+    )
+    sheet.append(
+        [
+            _("Resolution rate since January (%)"),
+            float(table.cumulative_resolution_rate) if table.cumulative_resolution_rate is not None else None,
         ]
     )
     sheet.append([_("Kept from turning criminal"), table.kept_criminal.value if table.kept_criminal else 0])

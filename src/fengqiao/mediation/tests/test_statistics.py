@@ -213,3 +213,36 @@ def test_a_mediator_counts_only_their_disputes(month_set, other_mediator):
     )
     assert table.total.accepted.value == 0
     assert table.resolution_rate is None
+
+
+def test_cumulative_since_january(month_set, clerk, client):
+    scoped = Dispute.objects.visible_to(clerk)
+    table = statistics.monthly_table(scoped, statistics.parse_month("2026-11"))
+    cumulative = table.total.cumulative
+    # October's pending dispute joins November's seven; the figures are otherwise November's.
+    assert (
+        cumulative.accepted.value,
+        cumulative.agreement.value,
+        cumulative.pending.value,
+        cumulative.resolved.value,
+    ) == (8, 3, 4, 2)
+    assert cumulative.amount.value == Decimal("4250.00")
+    assert table.cumulative_resolution_rate == Decimal("25.0")
+    october = statistics.monthly_table(scoped, statistics.parse_month("2026-10"))
+    assert october.total.cumulative.accepted.value == 1  # November's not yet counted
+    client.force_login(clerk)
+    ids = {name: d.pk for name, d in month_set.items()}
+    assert listed(client, cumulative.accepted.url) == set(ids.values())
+    for row in [*table.by_type, *table.by_source, table.total]:
+        for column in ("accepted", "agreement", "failure", "pending", "resolved"):
+            figure = getattr(row.cumulative, column)
+            assert len(listed(client, figure.url)) == figure.value, (row.key, column)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = client.get(reverse("mediation:statistics") + "?month=2026-11")
+    assert b'data-testid="cumulative-resolution-rate">25.0%' in page.content
+    assert b'data-figure="total-cumulative-accepted">8<' in page.content
+    response = client.get(reverse("mediation:statistics_xlsx") + "?month=2026-11")
+    rows = [list(r) for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+    total = next(r for r in rows if r and r[0] == "Total" and r[1] is not None)
+    assert total[8:12] == [8, 3, 2, 4250.0]
+    assert ["Resolution rate since January (%)", 25.0] in [r[:2] for r in rows if r]
