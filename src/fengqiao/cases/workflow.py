@@ -330,7 +330,8 @@ def check(case: Case, action: str, *, by: Any, **fields: Any) -> Step:
                 % {"status": assignment.get_status_display(), "action": _action_phrase(transition)},
                 code="wrong_status",
                 http_status=409,
-                current_status=case.status,
+                # The status the message names: the assignment's, not the case's.
+                current_status=assignment.status,
             )
     missing = [name for name in transition.required if _missing(fields.get(name))]
     if missing:

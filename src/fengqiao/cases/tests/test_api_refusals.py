@@ -135,7 +135,10 @@ def test_an_assignment_action_from_a_wrong_assignment_status_is_409(
     response = client_for(people["police"]).post(url, body, format="json")
 
     assert response.status_code == 409, response.content
-    assert response.json()["current_status"] == "in_progress"
+    # The status named is the assignment's (the one the message speaks of), not the case's.
+    data = response.json()
+    assert data["current_status"] == assignment_status
+    assert f"“{Assignment.Status(assignment_status).label}”" in data["detail"]
     assignment.refresh_from_db()
     assert assignment.status == assignment_status
 
