@@ -203,6 +203,12 @@ def _reopen(case: Case, *, by: Any, now: dt.datetime, target: str, why: str) -> 
     fields = ["status", "reopen_count", "closed_at", "verified_at", "resolved_at", "updated_at"]
     # A reopened case is a new round of handling, with a fresh resolution deadline.
     fields += sla.start_resolve_clock(case, now=now)
+    return fields
+
+
+def _after_reopen(case: Case, *, by: Any, now: dt.datetime, why: str) -> None:
+    """The lead's rework and the notices, once the case's own timeline row is written (so the
+    route map reads `reopen` / `record_feedback` before `rework_assignment`)."""
     _reopen_lead(case, by=by, at=now, why=why)
     notify(
         center_staff(case),
@@ -210,7 +216,6 @@ def _reopen(case: Case, *, by: Any, now: dt.datetime, target: str, why: str) -> 
         case,
         _("Case %(number)s was reopened: %(why)s") % {"number": case.number, "why": why[:120]},
     )
-    return fields
 
 
 @transaction.atomic
@@ -223,6 +228,7 @@ def reopen_case(case: Case, *, by: Any, reason: str) -> Case:
     fields = _reopen(case, by=by, now=now, target=step.target, why=reason)
     case.save(update_fields=fields)
     record_event(case, step, by=by, at=now, note=reason)
+    _after_reopen(case, by=by, now=now, why=reason)
     return case
 
 
@@ -392,8 +398,11 @@ def record_feedback(case: Case, *, by: Any, rating: str, comment: str = "") -> F
         by=by if getattr(by, "is_authenticated", False) else None,
         at=now,
     )
+    why = comment or str(_("unsatisfied"))
     if step.changes_status:
-        fields = _reopen(case, by=by, now=now, target=step.target, why=comment or str(_("unsatisfied")))
+        fields = _reopen(case, by=by, now=now, target=step.target, why=why)
         case.save(update_fields=fields)
     record_event(case, step, by=by, at=now, note=comment, data={"rating": rating})
+    if step.changes_status:
+        _after_reopen(case, by=by, now=now, why=why)
     return feedback

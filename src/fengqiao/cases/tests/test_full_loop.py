@@ -122,6 +122,11 @@ def test_unsatisfied_feedback_reopens_the_case_once(frozen, town, clerk, police,
     assert case.status == Status.IN_PROGRESS and case.reopen_count == 1
     item.refresh_from_db()
     assert item.status == "acknowledged"
+    # The case's own step comes first on the route map, then the lead's rework.
+    assert timeline(case)[-2:] == [
+        ("record_feedback", "closed", "in_progress"),
+        ("rework_assignment", "in_progress", "in_progress"),
+    ]
 
     frozen.shift(dt.timedelta(days=1))
     finish()
@@ -129,6 +134,20 @@ def test_unsatisfied_feedback_reopens_the_case_once(frozen, town, clerk, police,
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.reopen_count == 1
     assert case.feedback.count() == 2
+
+
+def test_a_reopened_case_shows_reopen_before_the_leads_rework(frozen, town, clerk, police, worker_a):
+    case = services.accept_case(make_case(clerk), by=clerk)
+    (item,) = services.dispatch_case(case, by=clerk, assignments=[lead(town.police_station)])
+    services.acknowledge_assignment(item, by=police)
+    services.complete_assignment(item, by=police, result="处理完毕")
+    services.verify_case(case, by=worker_a, passed=True)
+    services.close_case(case, by=clerk)
+    services.reopen_case(case, by=clerk, reason="群众再次反映")
+    assert timeline(case)[-2:] == [
+        ("reopen", "closed", "in_progress"),
+        ("rework_assignment", "in_progress", "in_progress"),
+    ]
 
 
 def test_resolving_on_the_spot_needs_no_department(frozen, clerk):
