@@ -24,10 +24,12 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Translations: .po and the compiled .mo are committed, so installing needs no gettext tools.
-# After changing user-facing strings: `make messages` (needs Debian's gettext), then translate.
+# After changing user-facing strings: `make messages` (needs Debian's gettext), translate the new
+# entries in locale/zh_Hans/LC_MESSAGES/django.po, then `make messages` again to compile. msgids are
+# English, so English needs no catalog; e2e/test_translations.py fails while an entry is untranslated.
 messages: $(VENV)/.installed
-	cd src/fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings ../../$(BIN)/django-admin makemessages -l en -l zh_Hans --no-obsolete
-	cd src/fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings ../../$(BIN)/django-admin compilemessages -l en -l zh_Hans
+	cd src/fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --ignore "e2e/*" --ignore "*/tests/*"
+	cd src/fengqiao && DJANGO_SETTINGS_MODULE=fengqiao.settings ../../$(BIN)/django-admin compilemessages -l zh_Hans
 
 install: $(VENV)/.installed node_modules/.installed
 install-dev: $(VENV)/.installed-dev node_modules/.installed
