@@ -4,7 +4,8 @@
     GET  /api/v1/cases/                      the cases in scope, filtered by `cases.filters.CaseFilter`
     GET  /api/v1/cases/{id}/                 one case, with its assignments and allowed actions
     POST /api/v1/cases/{id}/<action>/        accept, reject, resolve, dispatch, verify, close, reopen,
-                                             escalate, suspend, resume, feedback (+ extend, supervise)
+                                             escalate, suspend, resume, feedback (+ extend, alias
+                                             extend_deadline, mark_duplicate, merge, supervise)
     GET  /api/v1/cases/{id}/timeline/        the route map, oldest first
     GET  /api/v1/assignments/                the caller's department inbox (`AssignmentFilter`)
     POST /api/v1/assignments/{id}/<action>/  acknowledge, return, complete
@@ -65,7 +66,9 @@ from fengqiao.cases.serializers import (
     ExtendSerializer,
     FeedbackSerializer,
     InboxAssignmentSerializer,
+    MarkDuplicateSerializer,
     MarkedReadSerializer,
+    MergeSerializer,
     NoteSerializer,
     NotificationSerializer,
     ReasonSerializer,
@@ -451,6 +454,32 @@ class CaseViewSet(CaseAPIMixin, viewsets.GenericViewSet[Case]):
             "extend_deadline",
             ExtendSerializer,
             lambda c, by, d: services.extend_deadline(c, by=by, **d),
+        )
+
+    @_action_schema(
+        "Extend the deadline (延期; leaders): the same as /extend/, named as allowed_actions lists it",
+        ExtendSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="extend_deadline", url_name="extend-deadline")
+    def extend_deadline(self, request: Request, pk: str) -> Response:
+        return self.extend(request, pk)
+
+    @_action_schema("Mark the case a duplicate (重复件) of another case in scope", MarkDuplicateSerializer)
+    @action(detail=True, methods=["post"], url_path="mark_duplicate", url_name="mark-duplicate")
+    def mark_duplicate(self, request: Request, pk: str) -> Response:
+        return self._act(
+            request,
+            pk,
+            "mark_duplicate",
+            MarkDuplicateSerializer,
+            lambda c, by, d: services.mark_duplicate(c, by=by, **d),
+        )
+
+    @_action_schema("Merge the case into another open case in scope (并案)", MergeSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str) -> Response:
+        return self._act(
+            request, pk, "merge", MergeSerializer, lambda c, by, d: services.merge_case(c, by=by, **d)
         )
 
     @extend_schema(

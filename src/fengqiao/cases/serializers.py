@@ -168,6 +168,25 @@ class ExtendSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=500)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedCaseField(serializers.PrimaryKeyRelatedField):
+    """Another case in the user's scope (one outside it does not exist for them: same 400)."""
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        return Case.objects.visible_to(getattr(request, "user", None))
+
+
+class MarkDuplicateSerializer(serializers.Serializer[Any]):
+    duplicate_of = ScopedCaseField(help_text="The id of the case that already covers this matter.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class MergeSerializer(serializers.Serializer[Any]):
+    into = ScopedCaseField(help_text="The id of the open case this one is merged into.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
 class SuperviseSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=2000, help_text="What is to be done.")
 
@@ -188,6 +207,16 @@ class _ViewerMixin:
     def viewer(self) -> Any:
         request = self.context.get("request")
         return getattr(request, "user", None)
+
+
+#: Workflow actions whose API endpoint has another name (`POST /cases/{id}/<name>/`); every other
+#: workflow action is its own endpoint (assignment actions under `/assignments/{id}/`).
+API_ACTION_NAMES = {"record_feedback": "feedback", "resolve_on_spot": "resolve"}
+
+
+def api_action_name(action: str) -> str:
+    """The endpoint name of a workflow action, as `allowed_actions` in the case answer lists it."""
+    return API_ACTION_NAMES.get(action, action)
 
 
 class CaseListSerializer(_ViewerMixin, serializers.ModelSerializer[Case]):
@@ -322,9 +351,8 @@ class CaseDetailSerializer(CaseListSerializer):
     def get_allowed_actions(self, case: Case) -> list[str]:
         from fengqiao.cases import workflow
 
-        names = {"record_feedback": "feedback", "resolve_on_spot": "resolve"}
         actions = workflow.allowed_actions(case, self.viewer, assignments=list(case.assignments.all()))
-        return list(dict.fromkeys(names.get(action, action) for action in actions))
+        return list(dict.fromkeys(api_action_name(action) for action in actions))
 
 
 class CaseCreatedSerializer(serializers.ModelSerializer[Case]):

@@ -183,3 +183,59 @@ def test_the_schema_documents_the_case_endpoints(client, clerk):
         "limit",
         "offset",
     } <= listing
+
+
+# --- every action allowed_actions can list has an endpoint ---------------------------------------
+
+
+def test_every_workflow_action_has_an_api_endpoint():
+    from django.urls import Resolver404, resolve
+
+    from fengqiao.cases import workflow
+    from fengqiao.cases.serializers import api_action_name
+
+    missing = []
+    for name, transition in workflow.TRANSITIONS.items():
+        base = "/api/v1/assignments/1/" if transition.assignment_sources is not None else "/api/v1/cases/1/"
+        try:
+            resolve(f"{base}{api_action_name(name)}/")
+        except Resolver404:
+            missing.append(name)
+    assert missing == []
+
+
+def test_a_leader_takes_each_allowed_action_through_its_endpoint(frozen, town, clerk, leader):
+    case = services.accept_case(make_case(clerk), by=clerk)
+    client = client_for(leader)
+    allowed = client.get(f"/api/v1/cases/{case.pk}/").json()["allowed_actions"]
+    assert {"extend_deadline", "mark_duplicate", "merge"} <= set(allowed)
+
+    response = client.post(
+        case_action(case.pk, "extend_deadline"), {"days": 2, "reason": "情况复杂"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["extension_count"] == 1
+
+    original = services.accept_case(make_case(clerk, title="同一路灯"), by=clerk)
+    response = client.post(
+        case_action(case.pk, "mark_duplicate"), {"duplicate_of": original.pk}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "duplicate" and response.json()["duplicate_of"] == original.pk
+
+    third = services.accept_case(make_case(clerk, title="又一件"), by=clerk)
+    response = client.post(
+        case_action(third.pk, "merge"), {"into": original.pk, "note": "同一事项"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "merged" and response.json()["duplicate_of"] == original.pk
+
+
+def test_merging_into_a_missing_case_is_400_on_into(frozen, town, clerk):
+    case = services.accept_case(make_case(clerk), by=clerk)
+    response = client_for(clerk).post(case_action(case.pk, "merge"), {"into": 999_999}, format="json")
+    assert response.status_code == 400 and "into" in response.json()["fields"]
+    response = client_for(clerk).post(case_action(case.pk, "mark_duplicate"), {}, format="json")
+    assert response.status_code == 400 and "duplicate_of" in response.json()["fields"]
+    case.refresh_from_db()
+    assert case.status == "accepted"
