@@ -95,6 +95,15 @@ def dispatch_case(
         fields.append("dispatched_at")
     if case.resolve_due_at is None:  # resolved on the spot was refused, or a reworked old case
         fields += sla.start_resolve_clock(case, now=now)
+    # An item cannot be given longer than the case itself (the row is not saved yet: a refusal
+    # here writes nothing).
+    for due in (item[3] for item in items):
+        if due is not None and case.resolve_due_at is not None and due > case.resolve_due_at:
+            raise _bad(
+                "assignments",
+                _("An assignment's deadline cannot be after the case's own deadline (%(due)s).")
+                % {"due": timezone.localtime(case.resolve_due_at).strftime("%Y-%m-%d %H:%M")},
+            )
     case.status = step.target
     case.save(update_fields=fields)
 

@@ -268,3 +268,31 @@ def test_a_dispatch_the_service_refuses_is_400_on_assignments(frozen, town, peop
     assert response.status_code == 400, response.content
     assert set(response.json()["fields"]) == {"assignments"}
     assert not Assignment.objects.filter(case=case).exists()
+
+
+def test_an_assignment_due_after_the_cases_own_deadline_is_400_on_assignments(frozen, town, people):
+    import datetime as dt
+
+    from fengqiao.cases import services
+
+    case = services.accept_case(make_case(people["clerk"]), by=people["clerk"])
+    assert case.resolve_due_at is not None
+    client = client_for(people["clerk"])
+    late = {
+        "department": town.police_station.pk,
+        "role": "lead",
+        "due": case.resolve_due_at + dt.timedelta(days=1),
+    }
+
+    response = client.post(case_action(case.pk, "dispatch"), {"assignments": [late]}, format="json")
+
+    assert response.status_code == 400, response.content
+    assert set(response.json()["fields"]) == {"assignments"}
+    assert not Assignment.objects.filter(case=case).exists()
+    case.refresh_from_db()
+    assert case.status == "accepted"
+
+    on_time = {**late, "due": case.resolve_due_at - dt.timedelta(hours=1)}
+    response = client.post(case_action(case.pk, "dispatch"), {"assignments": [on_time]}, format="json")
+    assert response.status_code == 200, response.content
+    assert Assignment.objects.get(case=case).due_at == case.resolve_due_at - dt.timedelta(hours=1)

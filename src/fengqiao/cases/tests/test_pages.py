@@ -319,7 +319,7 @@ def test_dispatch_sends_items_to_a_lead_and_an_assisting_department(accepted, to
                 "department": town.judicial_office.pk,
                 "role": "assist",
                 "note": "法律解释",
-                "due": "2026-11-20T17:00",
+                "due": "2026-11-13T17:00",  # before the case's own deadline (16 Nov)
             },
         ),
     )
@@ -328,7 +328,7 @@ def test_dispatch_sends_items_to_a_lead_and_an_assisting_department(accepted, to
     assert items[town.police_station.pk].role == "lead"
     judicial_item = items[town.judicial_office.pk]
     assert judicial_item.role == "assist" and judicial_item.note == "法律解释"
-    assert judicial_item.due_at.isoformat() == "2026-11-20T09:00:00+00:00"  # 17:00 in Shanghai
+    assert judicial_item.due_at.isoformat() == "2026-11-13T09:00:00+00:00"  # 17:00 in Shanghai
 
 
 def test_an_officer_returns_an_assignment_with_a_reason(dispatched, police):
