@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from fengqiao.accounts.models import GRID_ROLES
 from fengqiao.cases import sla, workflow
 from fengqiao.cases.exceptions import AttachmentError, CaseError
 from fengqiao.cases.models import (
@@ -174,6 +175,15 @@ def create_case(
     if not overridden:
         location_override_reason = ""
     final_grid = grid or located
+    if (
+        final_grid is not None
+        and final_grid is located
+        and workflow.role_of(by) in GRID_ROLES
+        and not Grid.objects.visible_to(by).filter(pk=final_grid.pk).exists()
+    ):
+        # A grid worker takes cases in only in their own grids, as when naming a grid.
+        message = _("This point is outside your grids.")
+        raise CaseError(message, code="invalid", http_status=400, fields={"lon": message, "lat": message})
     village = final_grid.village if final_grid else None
     case_town = village.parent if village is not None else (town or _town_of_user(by))
     if case_town is None or case_town.level != Region.Level.TOWN:

@@ -34,6 +34,18 @@ def test_intake_answers_201_with_the_number_tracking_code_and_place(frozen, town
     assert CaseEvent.objects.filter(case=case, action="report").count() == 1
 
 
+def test_a_grid_worker_cannot_take_in_a_case_at_a_point_in_another_grid(frozen, town, worker_a):
+    body = intake_body(channel="patrol", kind="hazard", lon=POINT_B[0], lat=POINT_B[1])
+    response = client_for(worker_a).post(CASES, body, format="json")
+    assert response.status_code == 400, response.content
+    assert set(response.json()["fields"]) == {"lon", "lat"}
+    assert "outside your grids" in response.json()["detail"]
+    # Naming that grid is refused the same way (not in their scope).
+    named = client_for(worker_a).post(CASES, {**body, "grid": town.grid_b.pk}, format="json")
+    assert named.status_code == 400 and "grid" in named.json()["fields"]
+    assert not Case.objects.exists()
+
+
 def test_a_grid_worker_takes_in_a_patrol_case_in_their_grid(frozen, town, worker_a):
     response = client_for(worker_a).post(CASES, intake_body(channel="patrol", kind="hazard"), format="json")
     assert response.status_code == 201, response.content

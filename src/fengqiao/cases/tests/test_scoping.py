@@ -29,11 +29,22 @@ def test_center_staff_see_the_towns_cases(cases, clerk, leader, administrator):
     assert visible(clerk) == visible(leader) == visible(administrator) == everything
 
 
-def test_grid_workers_see_their_grid_and_what_they_reported(cases, worker_a, worker_b):
+def test_grid_workers_see_their_grid_and_what_they_reported(cases, town, clerk, worker_a, worker_b):
     assert visible(worker_a) == {cases["a"].pk}
     assert visible(worker_b) == {cases["b"].pk}
-    own = make_case(worker_b, channel="patrol", point=POINT_A)
+    # A worker takes cases in only in their own grids; one the center then files under another
+    # grid stays visible to its reporter.
+    own = make_case(worker_b, channel="patrol", point=POINT_B)
+    services.relocate_case(own, by=clerk, grid=town.grid_a, reason="实际位于东沟村")
     assert own.pk in visible(worker_b)
+
+
+def test_a_grid_worker_cannot_take_a_case_in_at_a_point_in_another_grid(cases, worker_b):
+    from fengqiao.cases.exceptions import CaseError
+
+    with pytest.raises(CaseError) as refused:
+        make_case(worker_b, channel="patrol", point=POINT_A)
+    assert set(refused.value.fields) == {"lon", "lat"}
 
 
 def test_worker_b_gets_404_for_grid_a(cases, worker_b):
