@@ -138,6 +138,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": env.int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+    # Tests use a file, not Django's shared-cache in-memory database: the browser tests' live
+    # server answers several requests at once, and shared-cache tables fail at once with "table
+    # is locked" instead of waiting on the busy timeout as WAL does.
+    _db["TEST"] = {"NAME": str(DATA_DIR / "test_fengqiao.sqlite3")}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation cost ~0.5 s on the dispatcher queue's counts at a million cases and never
     # paid for itself on these short OLTP queries (cases bench); PG_JIT=1 turns it back on.
