@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import unicodedata
 from typing import Any
 
@@ -14,7 +15,10 @@ from fengqiao.demo.exceptions import DemoError
 from fengqiao.demo.plan import DEMO_PASSWORD
 from fengqiao.demo.town import demo_logins, load_demo_town
 
-DEMO_URL = "http://127.0.0.1:8000/"
+
+def demo_url() -> str:
+    """Where `fengqiao serve` will listen (FENGQIAO_BIND, as in cli.serve)."""
+    return f"http://{os.environ.get('FENGQIAO_BIND', '127.0.0.1:8000')}/"
 
 
 def _width(text: str) -> int:
@@ -79,4 +83,4 @@ class Command(BaseCommand):
                 f"  {_pad(login.username, widths[0])}  {_pad(login.role, widths[1])}  {login.sees}"
             )
         self.stdout.write("")
-        self.stdout.write(_("Open %(url)s and log in.") % {"url": DEMO_URL})
+        self.stdout.write(_("Open %(url)s and log in.") % {"url": demo_url()})
