@@ -82,3 +82,27 @@ class MonitoringRoomFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
+
+
+class CameraAPIFilter(CameraFilter):
+    """The API's camera filters: those of the page, and `case` (the camera a case was found through).
+
+    A separate class so the page's filter form does not grow a case-number box.
+    """
+
+    case = django_filters.NumberFilter(label=_("Case"), method="filter_case")
+
+    class Meta(CameraFilter.Meta):
+        fields = [*CameraFilter.Meta.fields, "case"]
+
+    def filter_case(self, queryset: Any, name: str, value: Any) -> Any:
+        from fengqiao.cases.models import Case
+        from fengqiao.surveillance.models import VideoFinding
+
+        if value is None:
+            return queryset
+        # Only a case the caller may see answers: the filter must not tell which camera saw a
+        # case outside their scope.
+        visible = Case.objects.visible_to(_user(self.request)).filter(pk=value).values("pk")
+        findings = VideoFinding.objects.filter(camera=OuterRef("pk"), case__in=visible)
+        return queryset.filter(Exists(findings))

@@ -195,11 +195,14 @@ def _clean_stream_url(stream_url: str) -> str:
 
 def _place_camera(lon: Any, lat: Any, grid: Grid | None) -> tuple[float, float, Grid | None, bool]:
     """The point, the grid it is filed under, and whether that grid was chosen by hand."""
-    try:
-        point = geo.validate_point(lon, lat)
-    except CoordinateError as exc:
-        field = "lon" if lon in (None, "") or "longitude" in str(exc).lower() else "lat"
-        raise SurveillanceError(str(exc), field=field, code="invalid_coordinates") from None
+    # Each coordinate is checked on its own so the error names its field structurally (the
+    # message is translated: never look for a word in it).
+    for field, pair in (("lon", (lon, 0.0)), ("lat", (0.0, lat))):
+        try:
+            geo.validate_point(*pair)
+        except CoordinateError as exc:
+            raise SurveillanceError(str(exc), field=field, code="invalid_coordinates") from None
+    point = geo.validate_point(lon, lat)
     located = geo.locate(*point)
     if grid is None:
         return point[0], point[1], located, False
