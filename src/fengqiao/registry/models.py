@@ -46,9 +46,13 @@ class GridScopedQuerySet(ScopedQuerySet[Any]):
     grid_lookup = "grid_id"
 
     def visible_to(self, user: Any) -> Any:
+        from fengqiao.registry.privacy import grid_role_q
+
         if not registry_reader(user):
             return self.none()
-        return super().visible_to(user)
+        visible = super().visible_to(user)
+        narrowed = grid_role_q(self.model._meta.label_lower, user)
+        return visible if narrowed is None else visible.filter(narrowed)
 
 
 class Sex(models.TextChoices):
@@ -314,9 +318,9 @@ class KeyPersonQuerySet(ScopedQuerySet["KeyPerson"]):
     grid_lookup = "person__grid_id"
 
     def visible_to(self, user: Any) -> Any:
-        from fengqiao.registry.privacy import reads_registry, sensitive_category_q
+        from fengqiao.registry.privacy import reads_key_persons, sensitive_category_q
 
-        if not reads_registry(user):
+        if not reads_key_persons(user):
             return self.none()
         return super().visible_to(user).filter(sensitive_category_q(user))
 
@@ -437,8 +441,11 @@ class VisitQuerySet(GridScopedQuerySet):
     """Visits in scope, without the visits of key persons in a category the viewer may not see."""
 
     def visible_to(self, user: Any) -> Any:
-        from fengqiao.registry.privacy import sensitive_category_q
+        from fengqiao.registry.privacy import department_categories, sensitive_category_q
 
+        if department_categories(user):
+            # A department officer reads the visits of the key persons they read, nothing else.
+            return self.filter(key_person__in=KeyPerson.objects.visible_to(user).values("pk"))
         visible = super().visible_to(user)
         return visible.filter(Q(key_person__isnull=True) | sensitive_category_q(user, prefix="key_person__"))
 
@@ -502,9 +509,13 @@ class PatrolQuerySet(ScopedQuerySet["Patrol"]):
     grid_lookup = "grid_id"
 
     def visible_to(self, user: Any) -> Any:
+        from fengqiao.registry.privacy import grid_role_q
+
         if not registry_reader(user):
             return self.none()
-        return super().visible_to(user)
+        narrowed = grid_role_q("registry.patrol", user)
+        visible = super().visible_to(user)
+        return visible if narrowed is None else visible.filter(narrowed)
 
 
 class Patrol(TimeStampedModel):

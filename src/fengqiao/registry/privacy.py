@@ -1,16 +1,24 @@
 """Privacy rules of the registry (个人信息保护), each defined once here.
 
 1. Who reads the registry at all: center staff, grid roles and mediators (`REGISTRY_ROLES`).
-   Department officers and auditors do not: a department's area gives it the map, not the
-   people, and auditors read the audit trail, not the registry.
+   Auditors do not (they read the audit trail). Department officers read no persons, households,
+   houses, places or organisations (a department's area gives it the map, not the people), but
+   they read, read-only and masked, the key persons of the categories their department answers
+   for by law and duty (`DEPARTMENT_CATEGORIES`), with those key persons' visits.
+   Within a grid, the volunteer grid roles read less than the grid worker (`GRID_ROLE_READS`,
+   `grid_role_q`): a safety warden (安全员) reads the households they cover, those households'
+   members and houses, and the visits to those households; a watch member (群防群治队员) reads
+   the grid's places and organisations, not the persons registry. Neither reads key persons.
+   Both see only their own patrols.
 2. Resident IDs, phones and exact addresses are masked on every page, export and API answer,
    for everyone, by default. A user holding `view_sensitive` may reveal ONE field of ONE record
    in scope, giving a purpose (`services.reveal_field`, one audit row per reveal).
    A house's `building` label is part of the exact address (the demo's labels ARE the address)
    and masked like it. A person's date of birth is masked to the year (`1960-**-**`) wherever
-   the resident ID is masked: with the masked ID's first six and last four characters, the full
-   date would rebuild the whole ID. Exact house and visit coordinates go only to users holding
-   `view_sensitive`; everyone else gets them rounded to `COARSE_DECIMALS` places (about 1 km).
+   the resident ID is masked: the masked ID keeps its region code and check character only
+   (`core.masking`), and with the full date beside it a few hundred IDs would remain. Exact
+   house and visit coordinates go only to users holding `view_sensitive`; everyone else gets
+   them rounded to `COARSE_DECIMALS` places (about 1 km).
    Places (schools, markets, venues) keep their exact points.
 3. Key-person categories that are sensitive by law (mental health under the Mental Health Law,
    criminal records, drug rehabilitation) are visible only to: administrators, town leaders,
@@ -29,6 +37,7 @@ from typing import Any
 from django.db.models import Q
 
 from fengqiao.accounts.models import GRID_ROLES, Role
+from fengqiao.center.models import Department
 from fengqiao.core.masking import mask_phone, mask_resident_id, may_see_sensitive
 
 REGISTRY_ROLES = frozenset(
@@ -46,6 +55,31 @@ SENSITIVE_CATEGORIES = frozenset(
 SENSITIVE_ROLES = frozenset({Role.ADMINISTRATOR, Role.TOWN_LEADER})
 #: Roles that see them when they also hold `view_sensitive`.
 SENSITIVE_ROLES_WITH_RIGHT = frozenset({Role.CLERK, Role.DUTY_LEADER})
+
+#: Key-person categories each kind of department reads (read-only, masked, with visits), by law
+#: and duty. Police stations: community drug rehabilitation is ordered and supervised by the
+#: police (禁毒法 art. 33-35); petition-prone persons and key youth are their public-order and
+#: crime-prevention work (预防未成年人犯罪法). Judicial offices: community correction (社区矫正法
+#: art. 9: the judicial office does the daily work) and released prisoners' resettlement
+#: (安置帮教). Petition offices: petition-prone persons. Education: key youth and left-behind
+#: children (农村留守儿童关爱保护). Severe mental disorder goes to no department here: its
+#: registry belongs to the health authorities (精神卫生法), which are not a department kind.
+#: Every other department kind reads no key person.
+DEPARTMENT_CATEGORIES: dict[str, frozenset[str]] = {
+    Department.Kind.POLICE: frozenset({"drug_rehabilitation", "petition_prone", "key_youth"}),
+    Department.Kind.JUDICIAL: frozenset({"community_correction", "released_prisoner"}),
+    Department.Kind.PETITION: frozenset({"petition_prone"}),
+    Department.Kind.EDUCATION: frozenset({"key_youth", "left_behind_child"}),
+}
+
+#: What the volunteer grid roles read (model label_lower); the grid worker reads the whole grid.
+#: Safety wardens: only what hangs on the households they cover (`grid_role_q`).
+GRID_ROLE_READS: dict[str, frozenset[str]] = {
+    Role.SAFETY_WARDEN: frozenset(
+        {"registry.household", "registry.person", "registry.house", "registry.visit", "registry.patrol"}
+    ),
+    Role.WATCH_MEMBER: frozenset({"registry.place", "registry.organization", "registry.patrol"}),
+}
 
 #: The fields `reveal_field` may unmask, per model (label_lower -> fields).
 REVEALABLE = {
@@ -73,6 +107,54 @@ def reads_registry(user: Any) -> bool:
     return bool(user.is_superuser or user.role in REGISTRY_ROLES)
 
 
+def department_categories(user: Any) -> frozenset[str]:
+    """The key-person categories a department officer reads through their department (empty
+    for everyone else, and for an officer without a department or of an inactive one)."""
+    if not _active(user) or user.role != Role.DEPARTMENT_OFFICER:
+        return frozenset()
+    department = user.department
+    if department is None or not department.is_active:
+        return frozenset()
+    return DEPARTMENT_CATEGORIES.get(department.kind, frozenset())
+
+
+def reads_key_persons(user: Any) -> bool:
+    """Registry readers except the volunteer grid roles, and officers of departments that answer
+    for some category."""
+    if not reads_registry(user):
+        return bool(department_categories(user))
+    return user.is_superuser or user.role not in GRID_ROLE_READS
+
+
+def grid_role_q(label: str, user: Any) -> Q | None:
+    """What of model `label` a volunteer grid role reads inside their grids (None: no narrowing,
+    the grid scope applies as for a grid worker)."""
+    if not _active(user) or user.is_superuser:
+        return None
+    reads = GRID_ROLE_READS.get(user.role)
+    if reads is None:
+        return None
+    if label not in reads:
+        return Q(pk__in=[])
+    if label == "registry.patrol":
+        return Q(worker=user)
+    if user.role != Role.SAFETY_WARDEN:
+        return None
+    from fengqiao.registry.models import Household, Person
+
+    if label == "registry.household":
+        return Q(wardens=user)
+    if label == "registry.person":
+        return Q(household__wardens=user)
+    if label == "registry.house":
+        return Q(pk__in=Household.objects.filter(wardens=user).values("house")) | Q(
+            pk__in=Person.objects.filter(household__wardens=user).values("house")
+        )
+    if label == "registry.visit":
+        return Q(key_person__isnull=True, household__wardens=user)
+    return Q(pk__in=[])
+
+
 def edits_registry(user: Any) -> bool:
     return _active(user) and bool(user.is_superuser or user.role in EDITOR_ROLES)
 
@@ -86,7 +168,13 @@ def sees_all_sensitive_categories(user: Any) -> bool:
 
 
 def sensitive_category_q(user: Any, *, prefix: str = "") -> Q:
-    """The key persons (under `prefix`) whose category this user may see."""
+    """The key persons (under `prefix`) whose category this user may see.
+
+    A department officer sees exactly their department's categories (sensitive ones included:
+    that is the duty); everyone else the plain categories, and the sensitive ones only under
+    rule 3 above."""
+    if categories := department_categories(user):
+        return Q(**{f"{prefix}category__in": categories})
     if sees_all_sensitive_categories(user):
         return Q()
     return (

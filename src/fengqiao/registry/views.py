@@ -46,8 +46,11 @@ from fengqiao.registry.models import (
 PAGE_SIZE = 50
 
 
-def _require_reader(request: HttpRequest) -> None:
-    if not privacy.reads_registry(request.user):
+def _require_reader(request: HttpRequest, kind: str = "") -> None:
+    # Key persons have readers of their own: department officers for their categories
+    # (read-only), and not the volunteer grid roles (privacy.reads_key_persons).
+    allowed = privacy.reads_key_persons if kind == "key-persons" else privacy.reads_registry
+    if not allowed(request.user):
         raise PermissionDenied
 
 
@@ -310,7 +313,7 @@ def _query(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def record_list(request: HttpRequest, *, kind: str) -> HttpResponse:
-    _require_reader(request)
+    _require_reader(request, kind)
     spec = KINDS[kind]
     queryset = spec.queryset(request.user)
     if kind == "key-persons":
@@ -329,6 +332,7 @@ def record_list(request: HttpRequest, *, kind: str) -> HttpResponse:
             "headers": [col.label for col in spec.columns],
             "query": _query(request),
             "may_edit": privacy.edits_registry(request.user),
+            "may_export": privacy.reads_registry(request.user),
             "detail_url": f"registry:{spec.name}_detail",
         },
     )
@@ -369,14 +373,15 @@ def _detail_context(
         context["visits"] = (
             Visit.objects.visible_to(request.user).filter(key_person=obj).select_related("by")[:20]
         )
-        context["visit_form"] = forms.VisitForm(initial={"idempotency_key": uuid.uuid4().hex})
+        if privacy.reads_registry(request.user):  # department officers read visits, record none
+            context["visit_form"] = forms.VisitForm(initial={"idempotency_key": uuid.uuid4().hex})
     return context
 
 
 @login_required
 @require_GET
 def record_detail(request: HttpRequest, pk: int, *, kind: str) -> HttpResponse:
-    _require_reader(request)
+    _require_reader(request, kind)
     spec = KINDS[kind]
     obj = spec.get(request.user, pk)
     return render(request, "registry/record_detail.html", _detail_context(request, spec, obj))
@@ -386,7 +391,7 @@ def record_detail(request: HttpRequest, pk: int, *, kind: str) -> HttpResponse:
 @require_POST
 def record_reveal(request: HttpRequest, pk: int, *, kind: str) -> HttpResponse:
     """Reveal one field for a purpose; the page comes back with that one value in full."""
-    _require_reader(request)
+    _require_reader(request, kind)
     spec = KINDS[kind]
     obj = spec.get(request.user, pk)
     form = forms.RevealForm(request.POST)

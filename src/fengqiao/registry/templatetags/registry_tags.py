@@ -26,3 +26,12 @@ def may_edit_registry(context: dict[str, Any]) -> bool:
 
     request = context.get("request")
     return edits_registry(request.user if request else None)
+
+
+@register.simple_tag(takes_context=True)
+def reads_registry(context: dict[str, Any]) -> bool:
+    """Whether the viewer reads the registry's lists (department officers read key persons only)."""
+    from fengqiao.registry.privacy import reads_registry as reads
+
+    request = context.get("request")
+    return reads(request.user if request else None)
