@@ -8,8 +8,10 @@ from typing import Any
 from django.contrib import admin
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from fengqiao.cases.models import CaseCounter, Category, SLAPolicy
+from fengqiao.cases.models import CaseNumberPrefix, Category, SLAPolicy, case_number_scope
+from fengqiao.core import sequences
 from fengqiao.core.admin_site import AdministratorsOnlyMixin
 from fengqiao.core.audit import diff, record, snapshot
 
@@ -61,15 +63,19 @@ class SLAPolicyAdmin(AuditedPolicyAdmin):
     list_filter = ["kind"]
 
 
-@admin.register(CaseCounter)
-class CaseCounterAdmin(AuditedPolicyAdmin):
-    """Only the prefix is editable: the counter itself moves with intake, under a row lock."""
+@admin.register(CaseNumberPrefix)
+class CaseNumberPrefixAdmin(AuditedPolicyAdmin):
+    """Only the prefix is editable: the numbers move with intake, in `core.sequences`."""
 
     list_display = ["town", "year", "prefix", "last_number"]
-    readonly_fields = ["town", "year", "last_number"]
+    readonly_fields = ["town", "year"]
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("last number"))
+    def last_number(self, obj: CaseNumberPrefix) -> int:
+        return sequences.last_value(case_number_scope(obj.town_id), obj.year)

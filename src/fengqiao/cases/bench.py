@@ -134,9 +134,10 @@ def _users(town: Any) -> tuple[Any, Any]:
 
 def generate(town: Any, target: int, *, seed: int = 2026) -> int:
     """Top the town up to `target` cases (bulk); returns how many were made."""
-    from fengqiao.cases.models import Assignment, Case, CaseCounter, CaseEvent
-    from fengqiao.cases.services.intake import new_tracking_code
+    from fengqiao.cases.models import Assignment, Case, CaseEvent, case_number_scope
+    from fengqiao.cases.services.intake import case_number_prefix, new_tracking_code
     from fengqiao.center.models import Department
+    from fengqiao.core import sequences
     from fengqiao.regions.models import Grid
 
     existing = Case.objects.filter(town=town).count()
@@ -151,14 +152,10 @@ def generate(town: Any, target: int, *, seed: int = 2026) -> int:
     while made < missing:
         size = min(BATCH, missing - made)
         with transaction.atomic():
-            # Numbers: claim a block of the town's counter for this year, as intake would one by one.
+            # Numbers: claim a block of the town's sequence for this year, as intake would one by one.
             year = timezone.localtime(now).year
-            counter, _ = CaseCounter.objects.select_for_update().get_or_create(
-                town=town, year=year, defaults={"prefix": settings.CASE_NUMBER_PREFIX}
-            )
-            first = counter.last_number + 1
-            counter.last_number += size
-            counter.save(update_fields=["last_number"])
+            numbers = sequences.claim(case_number_scope(town), year, size)
+            prefix = case_number_prefix(town, year)
             cases = []
             for index in range(size):
                 grid = rng.choice(grids)
@@ -171,13 +168,13 @@ def generate(town: Any, target: int, *, seed: int = 2026) -> int:
                     sla_state = rng.choices(("normal", "warning", "overdue"), weights=(85, 10, 5))[0]
                 cases.append(
                     Case(
-                        number=f"{counter.prefix}-{year}-{first + index:06d}",
+                        number=f"{prefix}-{year}-{numbers[index]:06d}",
                         tracking_code=new_tracking_code(),
                         kind=_pick(rng, KIND_MIX),
                         channel=rng.choice(CHANNELS),
                         urgency=rng.choices(("normal", "urgent", "critical"), weights=(90, 8, 2))[0],
                         title=rng.choice(TITLES),
-                        description=f"bench case {first + index}: {rng.choice(TITLES)}",
+                        description=f"bench case {numbers[index]}: {rng.choice(TITLES)}",
                         address=f"{grid.village.name}{rng.randint(1, 12)}组",
                         grid=grid,
                         village=grid.village,

@@ -236,11 +236,12 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
         return self.filter(status__in=CLOCK_STATUSES)
 
 
-class CaseCounter(models.Model):
-    """The last case number given in a town and year (编号计数器), locked while a case is created.
+class CaseNumberPrefix(models.Model):
+    """The prefix of a town's case numbers in a year (编号前缀), e.g. "AG" in AG-2026-000001.
 
-    Numbers are gap-free: the counter row is locked (`select_for_update`) and advanced in the
-    transaction that inserts the case, so a rolled-back intake gives its number back.
+    The numbers themselves come from `core.sequences` (scope `case_number_scope(town)`), gap-free.
+    A year's row is written when its first number is given, from the town's latest prefix, so a
+    later change of another year's prefix does not change this year's numbers.
     """
 
     town = models.ForeignKey(
@@ -248,15 +249,21 @@ class CaseCounter(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     prefix = models.CharField(_("prefix"), max_length=8)
-    last_number = models.PositiveIntegerField(_("last number"), default=0)
 
     class Meta:
-        verbose_name = _("case counter")
-        verbose_name_plural = _("case counters")
-        constraints = [models.UniqueConstraint(fields=["town", "year"], name="casecounter_unique_town_year")]
+        verbose_name = _("case number prefix")
+        verbose_name_plural = _("case number prefixes")
+        constraints = [
+            models.UniqueConstraint(fields=["town", "year"], name="casenumberprefix_unique_town_year")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.prefix}-{self.year}-{self.last_number:06d}"
+        return f"{self.prefix}-{self.year}"
+
+
+def case_number_scope(town: Any) -> str:
+    """The `core.sequences` scope of a town's case numbers."""
+    return f"cases.case:{getattr(town, 'pk', town)}"
 
 
 class Case(TimeStampedModel):

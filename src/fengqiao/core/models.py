@@ -194,3 +194,25 @@ class CalendarVersion(models.Model):
                 0
             ].token
         return token
+
+
+class Sequence(models.Model):
+    """The last value given of a gap-free yearly sequence (编号序列), e.g. one town's case numbers.
+
+    Only `core.sequences` reads and advances it, row-locked in the caller's transaction: a rolled
+    back caller gives its value back, and no value is given twice.
+    """
+
+    scope = models.CharField(_("scope"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_value = models.PositiveIntegerField(_("last value"), default=0)
+
+    class Meta:
+        verbose_name = _("sequence")
+        verbose_name_plural = _("sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "year"], name="core_sequence_unique_scope_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.year}: {self.last_value}"

@@ -23,14 +23,16 @@ from fengqiao.cases.models import (
     Assignment,
     Attachment,
     Case,
-    CaseCounter,
+    CaseNumberPrefix,
     Category,
     Channel,
     Kind,
     Status,
     Urgency,
+    case_number_scope,
 )
 from fengqiao.cases.services.common import ensure_visible, lock_case, record_event
+from fengqiao.core import sequences
 from fengqiao.core.audit import record
 from fengqiao.core.validators import normalize_phone
 from fengqiao.regions.exceptions import CoordinateError
@@ -67,23 +69,29 @@ def _town_of_user(by: Any) -> Region | None:
     return towns.pop() if len(towns) == 1 else None
 
 
-def next_case_number(town: Region, year: int) -> str:
-    """The next number of the town's year, gap-free: the counter row is locked until commit."""
-    counter = CaseCounter.objects.select_for_update().filter(town=town, year=year).first()
-    if counter is None:
-        prefix = (
-            CaseCounter.objects.filter(town=town).order_by("-year").values_list("prefix", flat=True).first()
+def case_number_prefix(town: Region, year: int) -> str:
+    """The prefix of the town's numbers in the year; the year's first number writes the year's row
+    (from the town's latest prefix), so changing another year's prefix later leaves this year alone."""
+    prefix = CaseNumberPrefix.objects.filter(town=town, year=year).values_list("prefix", flat=True).first()
+    if prefix is None:
+        inherited = (
+            CaseNumberPrefix.objects.filter(town=town)
+            .order_by("-year")
+            .values_list("prefix", flat=True)
+            .first()
             or settings.CASE_NUMBER_PREFIX
         )
-        try:
-            with transaction.atomic():
-                counter = CaseCounter.objects.create(town=town, year=year, prefix=prefix)
-        except IntegrityError:
-            # Another intake created the year's row first (it waited on the unique index).
-            counter = CaseCounter.objects.select_for_update().get(town=town, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{counter.prefix}-{year}-{counter.last_number:06d}"
+        prefix = CaseNumberPrefix.objects.get_or_create(town=town, year=year, defaults={"prefix": inherited})[
+            0
+        ].prefix
+    return prefix
+
+
+def next_case_number(town: Region, year: int) -> str:
+    """The next number of the town's year, gap-free: `core.sequences` keeps the year's row locked
+    until the caller commits (a rolled-back intake gives its number back)."""
+    number = sequences.next_value(case_number_scope(town), year)
+    return f"{case_number_prefix(town, year)}-{year}-{number:06d}"
 
 
 def _request_hash(fields: dict[str, Any]) -> str:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fengqiao.cases.exceptions import CaseError
-from fengqiao.cases.models import CaseCounter, Category, SLAPolicy
+from fengqiao.cases.models import CaseNumberPrefix, Category, SLAPolicy
 from fengqiao.core.audit import diff, record, snapshot
 from fengqiao.regions.models import Region
 
@@ -89,10 +89,10 @@ def save_sla_policy(
 
 
 @transaction.atomic
-def set_case_number_prefix(town: Region, year: int, *, by: Any, prefix: str) -> CaseCounter:
+def set_case_number_prefix(town: Region, year: int, *, by: Any, prefix: str) -> CaseNumberPrefix:
     """Set the prefix of a town's case numbers for a year (e.g. "AG" for 安国镇); audited.
 
-    Numbers already given keep their prefix; the next year's counter inherits this one.
+    Numbers already given keep their prefix; a next year without its own prefix inherits this one.
     """
     require_administrator(by)
     prefix = (prefix or "").strip().upper()
@@ -100,12 +100,13 @@ def set_case_number_prefix(town: Region, year: int, *, by: Any, prefix: str) -> 
         raise CaseError(
             _("A prefix is 1 to 8 letters or digits."), code="invalid", http_status=400, fields={"prefix": ""}
         )
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
+    row, _created = CaseNumberPrefix.objects.select_for_update().get_or_create(
         town=town, year=year, defaults={"prefix": prefix}
     )
-    old = counter.prefix
-    if counter.prefix != prefix:
-        counter.prefix = prefix
-        counter.save(update_fields=["prefix"])
-    record("case_counter.prefix", by=by, obj=counter, changes={"prefix": [old, prefix]})
-    return counter
+    old = row.prefix
+    if row.prefix != prefix:
+        row.prefix = prefix
+        row.save(update_fields=["prefix"])
+    # The action keeps its name from the days of CaseCounter, so the audit trail reads as one.
+    record("case_counter.prefix", by=by, obj=row, changes={"prefix": [old, prefix]})
+    return row

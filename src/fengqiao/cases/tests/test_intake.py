@@ -8,17 +8,18 @@ from django.db import transaction
 
 from fengqiao.cases import services
 from fengqiao.cases.exceptions import CaseError
-from fengqiao.cases.models import Case, CaseCounter
+from fengqiao.cases.models import Case, case_number_scope
 from fengqiao.cases.tests.conftest import POINT_A, POINT_B, local, make_case
+from fengqiao.core import sequences
 from fengqiao.core.models import AuditEvent
 from fengqiao.testing import builders
 
 
-def test_same_idempotency_key_three_times_gives_one_case(frozen, clerk):
+def test_same_idempotency_key_three_times_gives_one_case(frozen, town, clerk):
     cases = [make_case(clerk, idempotency_key="k-1") for _ in range(3)]
     assert {case.pk for case in cases} == {cases[0].pk}
     assert Case.objects.count() == 1
-    assert CaseCounter.objects.get().last_number == 1
+    assert sequences.last_value(case_number_scope(town.town), 2026) == 1
 
 
 def test_same_key_with_another_body_is_refused_with_422(frozen, clerk):
