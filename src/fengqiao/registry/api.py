@@ -7,7 +7,8 @@
     GET             /api/v1/registry/todo/                    key persons whose visit is due or missed
     GET             /api/v1/registry/search/?q=               persons and places in scope
     GET/POST        /api/v1/registry/patrols/                 POST starts a patrol
-    POST            /api/v1/registry/patrols/{id}/{checkins,end,findings}/
+    POST            /api/v1/registry/patrols/{id}/{checkins,end,findings}/  all four honour `Idempotency-Key`
+    GET             /api/v1/registry/patrols/?key=            the caller's patrol started with that key
 
 Everything is scoped (`visible_to`: 404 for missing and out of scope alike) and masked; lists
 filter with the pages' FilterSets. Errors: ``{"detail", "code", "fields"?}``.
@@ -106,6 +107,11 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     description="A retry with the same key and the same body as sent answers the first record "
     "again (same status, header `Idempotent-Replayed: true`); the same key with another body is a 422.",
 )
+
+
+def _replayed(obj: Any) -> dict[str, str]:
+    """The header that tells a retry it got the first answer again (the services set `replayed`)."""
+    return {"Idempotent-Replayed": "true"} if getattr(obj, "replayed", False) else {}
 
 
 class RegistryAPIMixin:
@@ -316,7 +322,19 @@ class VisitViewSet(RegistryAPIMixin, mixins.ListModelMixin, viewsets.GenericView
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Patrols in scope, newest first", tags=["registry"]),
+    list=extend_schema(
+        summary="Patrols in scope, newest first",
+        tags=["registry"],
+        parameters=[
+            OpenApiParameter(
+                "key",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                description="Only the caller's own patrol started with this Idempotency-Key (a phone "
+                "whose answer to the start was lost finds its patrol so).",
+            )
+        ],
+    ),
     retrieve=extend_schema(
         summary="One patrol", tags=["registry"], responses={200: s.PatrolSerializer, **_errors(404)}
     ),
@@ -330,13 +348,18 @@ class PatrolViewSet(RegistryAPIMixin, mixins.ListModelMixin, viewsets.GenericVie
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Patrol]:
-        return (
+        queryset = (
             Patrol.objects.visible_to(self.request.user)
             .select_related("worker")
             .prefetch_related("findings")
             .annotate(checkin_count=Count("checkins"))
             .order_by("-started_at", "-id")
         )
+        key = self.request.query_params.get("key", "").strip() if self.action == "list" else ""
+        if key:
+            # The key is stored scoped to its worker: a key finds the caller's own patrol only.
+            queryset = queryset.filter(idempotency_key=f"{self.request.user.pk}:{key}"[:200])
+        return queryset
 
     def _one(self, pk: str) -> Patrol:
         patrol: Patrol = queries.get_patrol_for_user(self.request.user, pk)
@@ -346,40 +369,55 @@ class PatrolViewSet(RegistryAPIMixin, mixins.ListModelMixin, viewsets.GenericVie
         return Response(s.PatrolSerializer(self._one(pk)).data)
 
     @extend_schema(
-        summary="Start a patrol",
+        summary="Start a patrol (idempotent with Idempotency-Key, the patrol's key made on the phone)",
         tags=["registry"],
+        parameters=[IDEMPOTENCY_PARAMETER],
         request=s.PatrolStartSerializer,
-        responses={201: s.PatrolSerializer, **_errors(400, 403, 409)},
+        responses={201: s.PatrolSerializer, **_errors(400, 403, 409, 422)},
     )
     def create(self, request: Request) -> Response:
+        key = _idempotency_key(request)
         data = _parse(s.PatrolStartSerializer, request)
-        patrol = services.start_patrol(by=request.user, grid=data["grid"], note=data["note"])
-        return Response(s.PatrolSerializer(self._one(str(patrol.pk))).data, status=status.HTTP_201_CREATED)
+        patrol = services.start_patrol(by=request.user, idempotency_key=key, **data)
+        return Response(
+            s.PatrolSerializer(self._one(str(patrol.pk))).data,
+            status=status.HTTP_201_CREATED,
+            headers=_replayed(patrol),
+        )
 
     @extend_schema(
-        summary="Check in on a patrol with a GPS position",
+        summary="Check in on a patrol with a GPS position (idempotent with Idempotency-Key)",
         tags=["registry"],
+        parameters=[IDEMPOTENCY_PARAMETER],
         request=s.PatrolCheckinSerializer,
-        responses={201: s.PatrolCheckinSerializer, **_errors(400, 403, 404, 409)},
+        responses={201: s.PatrolCheckinSerializer, **_errors(400, 403, 404, 409, 422)},
     )
     @action(detail=True, methods=["post"])
     def checkins(self, request: Request, pk: str) -> Response:
         patrol = queries.get_patrol_for_user(request.user, pk)
+        key = _idempotency_key(request)
         data = _parse(s.PatrolCheckinSerializer, request)
-        checkin = services.checkin_patrol(patrol, by=request.user, **data)
-        return Response(s.PatrolCheckinSerializer(checkin).data, status=status.HTTP_201_CREATED)
+        checkin = services.checkin_patrol(patrol, by=request.user, idempotency_key=key, **data)
+        return Response(
+            s.PatrolCheckinSerializer(checkin).data,
+            status=status.HTTP_201_CREATED,
+            headers=_replayed(checkin),
+        )
 
     @extend_schema(
-        summary="End a patrol",
+        summary="End a patrol (idempotent with Idempotency-Key)",
         tags=["registry"],
-        request=None,
-        responses={200: s.PatrolSerializer, **_errors(403, 404, 409)},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=s.PatrolEndSerializer,
+        responses={200: s.PatrolSerializer, **_errors(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str) -> Response:
         patrol = queries.get_patrol_for_user(request.user, pk)
-        services.end_patrol(patrol, by=request.user)
-        return Response(s.PatrolSerializer(self._one(pk)).data)
+        key = _idempotency_key(request)
+        data = _parse(s.PatrolEndSerializer, request)
+        ended = services.end_patrol(patrol, by=request.user, idempotency_key=key, **data)
+        return Response(s.PatrolSerializer(self._one(pk)).data, headers=_replayed(ended))
 
     @extend_schema(
         summary="File a patrol finding as a case (idempotent with Idempotency-Key)",
@@ -398,6 +436,7 @@ class PatrolViewSet(RegistryAPIMixin, mixins.ListModelMixin, viewsets.GenericVie
         return Response(
             {"case": case.pk, "number": case.number, "tracking_code": case.tracking_code},
             status=status.HTTP_201_CREATED,
+            headers=_replayed(finding),
         )
 
 

@@ -535,8 +535,20 @@ class Patrol(TimeStampedModel):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
     note = models.TextField(_("note"), blank=True)
+    # The phone makes the patrol's key when the worker presses "start", so the check-ins queued
+    # after it offline can name the patrol before the server has answered (field/README.md).
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=200, null=True, blank=True, unique=True, editable=False
+    )
+    request_hash = models.CharField(_("request hash"), max_length=64, blank=True, editable=False)
+    end_idempotency_key = models.CharField(
+        _("idempotency key of the end"), max_length=200, blank=True, editable=False
+    )
 
     objects = PatrolQuerySet.as_manager()
+
+    #: Set by the services on the instance they return: True when a retry answered an earlier request.
+    replayed = False
 
     class Meta:
         verbose_name = _("patrol")
@@ -562,6 +574,12 @@ class PatrolCheckin(models.Model):
     lat = models.FloatField(_("latitude"))
     at = models.DateTimeField(_("time"))
     note = models.CharField(_("note"), max_length=200, blank=True)
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=200, null=True, blank=True, unique=True, editable=False
+    )
+    request_hash = models.CharField(_("request hash"), max_length=64, blank=True, editable=False)
+
+    replayed = False
 
     class Meta:
         verbose_name = _("patrol check-in")
@@ -582,6 +600,11 @@ class PatrolFinding(models.Model):
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="patrol_finding"
     )
     at = models.DateTimeField(_("time"))
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=200, null=True, blank=True, unique=True, editable=False
+    )
+
+    replayed = False
 
     class Meta:
         verbose_name = _("patrol finding")

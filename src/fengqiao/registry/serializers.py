@@ -334,6 +334,22 @@ class PatrolSerializer(serializers.ModelSerializer[Patrol]):
 class PatrolStartSerializer(serializers.Serializer[Any]):
     grid = serializers.PrimaryKeyRelatedField(queryset=Grid.objects.all())
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    started_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the patrol started on the phone (offline); default: now. Never after now.",
+    )
+
+
+class PatrolEndSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    ended_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the patrol ended on the phone; default: now. Never before its last check-in.",
+    )
 
 
 class FindingSerializer(serializers.Serializer[Any]):
@@ -342,6 +358,9 @@ class FindingSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     lon = serializers.FloatField(required=False, allow_null=True)
     lat = serializers.FloatField(required=False, allow_null=True)
+    at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="When it was found (phone time)."
+    )
 
 
 class FindingCreatedSerializer(serializers.Serializer[Any]):

@@ -312,9 +312,49 @@ def _replay(existing: Visit, body: dict[str, Any]) -> Visit:
     return existing
 
 
+def _scoped_key(by: Any, idempotency_key: str | None) -> str | None:
+    return f"{by.pk}:{idempotency_key}"[:200] if idempotency_key else None
+
+
+def _conflict(message: str) -> RegistryError:
+    return RegistryError(message, code="idempotency_conflict", http_status=422)
+
+
+def _phone_time(
+    field: str, sent: dt.datetime | None, *, now: dt.datetime, earliest: Any = None
+) -> dt.datetime:
+    """A time taken on the phone (the patrol was offline): refused well in the future, never
+    after the server's now, never before `earliest` (a check-in before its patrol started)."""
+    if sent is None:
+        return now
+    if sent > now + _FUTURE_TOLERANCE:
+        raise _invalid(field, _("This time lies in the future."))
+    at = min(sent, now)
+    return max(at, earliest) if earliest is not None else at
+
+
 @transaction.atomic
-def start_patrol(*, by: Any, grid: Grid, note: str = "") -> Patrol:
-    """Start a patrol (开始巡查) of one of the worker's grids; one open patrol per worker. Audited."""
+def start_patrol(
+    *,
+    by: Any,
+    grid: Grid,
+    note: str = "",
+    started_at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+) -> Patrol:
+    """Start a patrol (开始巡查) of one of the worker's grids; one open patrol per worker. Audited.
+
+    `started_at` is the phone's time when the patrol was started offline. With an
+    `idempotency_key` (the patrol's key, made on the phone) a retry of the same body answers the
+    same patrol (`replayed` True), even once it has ended; another body with that key is a 422.
+    """
+    body = {"grid": grid.pk, "note": note or "", "started_at": started_at.isoformat() if started_at else None}
+    scoped_key = _scoped_key(by, idempotency_key)
+    if scoped_key and (existing := Patrol.objects.filter(idempotency_key=scoped_key).first()):
+        if existing.request_hash != _digest(body):
+            raise _conflict(_("This idempotency key was already used for a different patrol."))
+        existing.replayed = True
+        return existing
     if getattr(by, "role", None) not in GRID_ROLES:
         raise PermissionDenied(_("Only grid workers, watch members and wardens patrol."))
     if not by.grids.filter(pk=grid.pk).exists():
@@ -323,10 +363,23 @@ def start_patrol(*, by: Any, grid: Grid, note: str = "") -> Patrol:
         raise RegistryError(
             _("You are already on a patrol: end it first."), code="wrong_status", http_status=409
         )
+    at = _phone_time("started_at", started_at, now=timezone.now())
     try:
         with transaction.atomic():
-            patrol = Patrol.objects.create(worker=by, grid=grid, started_at=timezone.now(), note=note or "")
+            patrol = Patrol.objects.create(
+                worker=by,
+                grid=grid,
+                started_at=at,
+                note=note or "",
+                idempotency_key=scoped_key,
+                request_hash=_digest(body),
+            )
     except IntegrityError:
+        # The same key at once from two tabs (its row won), or another patrol opened meanwhile.
+        existing = Patrol.objects.filter(idempotency_key=scoped_key).first() if scoped_key else None
+        if existing is not None and existing.request_hash == _digest(body):
+            existing.replayed = True
+            return existing
         raise RegistryError(
             _("You are already on a patrol: end it first."), code="wrong_status", http_status=409
         ) from None
@@ -345,30 +398,87 @@ def _own_active(patrol: Patrol, by: Any) -> Patrol:
 
 @transaction.atomic
 def checkin_patrol(
-    patrol: Patrol, *, by: Any, lon: Any, lat: Any, note: str = "", at: dt.datetime | None = None
+    patrol: Patrol,
+    *,
+    by: Any,
+    lon: Any,
+    lat: Any,
+    note: str = "",
+    at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> PatrolCheckin:
-    """Check in on a patrol (巡查打卡) with a GPS position. Writes the check-in row."""
+    """Check in on a patrol (巡查打卡) with a GPS position, at the phone's time. Writes the row.
+
+    With an `idempotency_key` a retry of the same body answers the same check-in (`replayed`
+    True), also after the patrol has ended (the end was queued behind it on the phone).
+    """
     from fengqiao.regions import geo
     from fengqiao.regions.exceptions import CoordinateError
 
-    patrol = _own_active(patrol, by)
     try:
         lon, lat = geo.validate_point(lon, lat)
     except CoordinateError as exc:
         raise _invalid("lon", str(exc)) from None
-    now = timezone.now()
-    at = min(at or now, now)
-    return PatrolCheckin.objects.create(patrol=patrol, lon=lon, lat=lat, at=at, note=(note or "")[:200])
+    body = {
+        "patrol": patrol.pk,
+        "lon": lon,
+        "lat": lat,
+        "note": (note or "")[:200],
+        "at": at.isoformat() if at else None,
+    }
+    scoped_key = _scoped_key(by, idempotency_key)
+    if scoped_key and (existing := PatrolCheckin.objects.filter(idempotency_key=scoped_key).first()):
+        if existing.request_hash != _digest(body):
+            raise _conflict(_("This idempotency key was already used for a different check-in."))
+        existing.replayed = True
+        return existing
+    patrol = _own_active(patrol, by)
+    when = _phone_time("at", at, now=timezone.now(), earliest=patrol.started_at)
+    try:
+        with transaction.atomic():
+            return PatrolCheckin.objects.create(
+                patrol=patrol,
+                lon=lon,
+                lat=lat,
+                at=when,
+                note=body["note"],
+                idempotency_key=scoped_key,
+                request_hash=_digest(body),
+            )
+    except IntegrityError:
+        existing = PatrolCheckin.objects.filter(idempotency_key=scoped_key).first() if scoped_key else None
+        if existing is None or existing.request_hash != _digest(body):
+            raise
+        existing.replayed = True
+        return existing
 
 
 @transaction.atomic
-def end_patrol(patrol: Patrol, *, by: Any, note: str = "") -> Patrol:
-    """End a patrol (结束巡查). Audited."""
+def end_patrol(
+    patrol: Patrol,
+    *,
+    by: Any,
+    note: str = "",
+    ended_at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+) -> Patrol:
+    """End a patrol (结束巡查) at the phone's time (never before its start or last check-in).
+    Audited. With an `idempotency_key` a retry answers the ended patrol (`replayed` True)."""
+    scoped_key = _scoped_key(by, idempotency_key)
+    if scoped_key:
+        current = Patrol.objects.select_for_update().get(pk=patrol.pk)
+        if current.end_idempotency_key == scoped_key and current.worker_id == getattr(by, "pk", None):
+            current.replayed = True
+            return current
     patrol = _own_active(patrol, by)
-    patrol.status, patrol.ended_at = Patrol.Status.ENDED, timezone.now()
+    last_checkin = patrol.checkins.aggregate(last=models.Max("at"))["last"]
+    earliest = max(filter(None, [patrol.started_at, last_checkin]))
+    patrol.ended_at = _phone_time("ended_at", ended_at, now=timezone.now(), earliest=earliest)
+    patrol.status = Patrol.Status.ENDED
+    patrol.end_idempotency_key = scoped_key or ""
     if note:
         patrol.note = f"{patrol.note}\n{note}".strip()
-    patrol.save(update_fields=["status", "ended_at", "note", "updated_at"])
+    patrol.save(update_fields=["status", "ended_at", "note", "end_idempotency_key", "updated_at"])
     audit.record("registry.patrol.end", by=by, obj=patrol)
     return patrol
 
@@ -384,18 +494,26 @@ def report_patrol_finding(
     category: Any = None,
     lon: Any = None,
     lat: Any = None,
+    at: dt.datetime | None = None,
     idempotency_key: str | None = None,
 ) -> PatrolFinding:
     """Turn a patrol finding into a case in one step (巡查发现上报), channel "patrol".
 
     Calls `cases.services.create_case` (which writes the case, its timeline and starts its
-    acceptance clock) and links the case to the patrol. Idempotent with a key: a retry returns
-    the same finding.
+    acceptance clock) and links the case to the patrol, at the phone's time `at`. Idempotent with
+    a key: a retry returns the same finding (`replayed` True), also after the patrol has ended.
     """
     from fengqiao.cases import services as case_services
     from fengqiao.cases.models import Channel
 
+    scoped_key = _scoped_key(by, idempotency_key)
+    if scoped_key and (existing := PatrolFinding.objects.filter(idempotency_key=scoped_key).first()):
+        if existing.patrol_id != patrol.pk:
+            raise _conflict(_("This idempotency key was already used for a finding of another patrol."))
+        existing.replayed = True
+        return existing
     patrol = _own_active(patrol, by)
+    when = _phone_time("at", at, now=timezone.now(), earliest=patrol.started_at)
     has_point = lon not in (None, "") or lat not in (None, "")
     case = case_services.create_case(
         by=by,
@@ -409,9 +527,10 @@ def report_patrol_finding(
         grid=None if has_point else patrol.grid,
         idempotency_key=f"patrol:{idempotency_key}" if idempotency_key else None,
     )
-    finding, _created = PatrolFinding.objects.get_or_create(
-        case=case, defaults={"patrol": patrol, "at": timezone.now()}
+    finding, created = PatrolFinding.objects.get_or_create(
+        case=case, defaults={"patrol": patrol, "at": when, "idempotency_key": scoped_key}
     )
+    finding.replayed = not created
     return finding
 
 

@@ -97,3 +97,119 @@ def test_the_grid_page_include_counts_patrols_per_worker(town, worker_a, clerk):
         Context({"request": request, "grid": town.grid_a})
     )
     assert "<td>worker_a</td><td>2</td><td>2</td><td>2</td>" in html
+
+
+def test_a_patrol_queued_offline_and_sent_twice_is_one_patrol_with_the_same_check_ins(town, worker_a):
+    """The phone's outbox: start (the patrol's key made on the phone), two check-ins and the end,
+    each with its own key and the phone's time, sent in order, then all sent again."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    api = builders.api_client(worker_a)
+    t0 = timezone.now() - dt.timedelta(hours=2)
+    patrol_key = "patrol-5f1c"
+    queue = [
+        ("start", "", {"grid": town.grid_a.pk, "started_at": t0.isoformat()}, patrol_key),
+        (
+            "checkin",
+            "checkins/",
+            {"lon": 106.801, "lat": 35.501, "at": (t0 + dt.timedelta(minutes=20)).isoformat()},
+            "c1",
+        ),
+        (
+            "checkin",
+            "checkins/",
+            {"lon": 106.802, "lat": 35.502, "at": (t0 + dt.timedelta(minutes=40)).isoformat()},
+            "c2",
+        ),
+        (
+            "finding",
+            "findings/",
+            {"kind": "hazard", "title": "井盖缺失", "at": (t0 + dt.timedelta(minutes=45)).isoformat()},
+            "f1",
+        ),
+        ("end", "end/", {"ended_at": (t0 + dt.timedelta(hours=1)).isoformat()}, "e1"),
+    ]
+    answers = []
+    for attempt in range(2):
+        patrol_id = None
+        for what, path, body, key in queue:
+            if what != "start" and patrol_id is None:
+                # Later items name the patrol by its key until the start's answer gave its id.
+                patrol_id = api.get(f"/api/v1/registry/patrols/?key={patrol_key}").json()["results"][0]["id"]
+            url = "/api/v1/registry/patrols/" + (f"{patrol_id}/{path}" if what != "start" else "")
+            answer = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+            assert answer.status_code in (200, 201), (attempt, what, answer.json())
+            assert (answer.headers.get("Idempotent-Replayed") == "true") == (attempt == 1), (attempt, what)
+            if what == "start":
+                patrol_id = answer.json()["id"]
+            answers.append((attempt, what, answer.json()))
+    patrol = Patrol.objects.get(worker=worker_a)
+    assert patrol.status == "ended"
+    assert patrol.started_at == t0 and patrol.ended_at == t0 + dt.timedelta(hours=1)
+    checkins = list(patrol.checkins.values_list("lon", "at"))
+    assert checkins == [
+        (106.801, t0 + dt.timedelta(minutes=20)),
+        (106.802, t0 + dt.timedelta(minutes=40)),
+    ]
+    assert Case.objects.count() == 1 and PatrolFinding.objects.get().at == t0 + dt.timedelta(minutes=45)
+    first = {what: body for attempt, what, body in answers if attempt == 0}
+    again = {what: body for attempt, what, body in answers if attempt == 1}
+    assert first["checkin"]["id"] == again["checkin"]["id"] and first["start"]["id"] == again["start"]["id"]
+    assert AuditEvent.objects.filter(action="registry.patrol.start").count() == 1
+    # Another worker's key never finds this patrol.
+    other = builders.make_user("worker_a2", "grid_worker", grids=[town.grid_a])
+    assert (
+        builders.api_client(other).get(f"/api/v1/registry/patrols/?key={patrol_key}").json()["results"] == []
+    )
+
+
+def test_a_key_reused_with_another_body_is_refused_and_phone_times_are_bounded(town, worker_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    api = builders.api_client(worker_a)
+    future = (timezone.now() + dt.timedelta(hours=3)).isoformat()
+    late = api.post(
+        "/api/v1/registry/patrols/", {"grid": town.grid_a.pk, "started_at": future}, format="json"
+    )
+    assert late.status_code == 400 and "started_at" in late.json()["fields"]
+    started = api.post(
+        "/api/v1/registry/patrols/", {"grid": town.grid_a.pk}, format="json", HTTP_IDEMPOTENCY_KEY="p"
+    )
+    pk = started.json()["id"]
+    other = api.post(
+        "/api/v1/registry/patrols/",
+        {"grid": town.grid_a.pk, "note": "x"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="p",
+    )
+    assert other.status_code == 422
+    url = f"/api/v1/registry/patrols/{pk}/checkins/"
+    early = (timezone.now() - dt.timedelta(days=1)).isoformat()
+    first = api.post(
+        url, {"lon": 106.805, "lat": 35.505, "at": early}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+    )
+    assert first.status_code == 201
+    # A check-in before its patrol started is put at the start.
+    assert PatrolCheckin.objects.get().at == Patrol.objects.get(pk=pk).started_at
+    moved = api.post(
+        url, {"lon": 106.806, "lat": 35.505, "at": early}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+    )
+    assert moved.status_code == 422 and PatrolCheckin.objects.count() == 1
+    assert (
+        api.post(
+            f"/api/v1/registry/patrols/{pk}/end/", {}, format="json", HTTP_IDEMPOTENCY_KEY="e"
+        ).status_code
+        == 200
+    )
+    # Without a key an ended patrol stays a 409, as before.
+    assert api.post(f"/api/v1/registry/patrols/{pk}/end/").status_code == 409
+    assert (
+        api.post(
+            f"/api/v1/registry/patrols/{pk}/end/", {}, format="json", HTTP_IDEMPOTENCY_KEY="e"
+        ).status_code
+        == 200
+    )
