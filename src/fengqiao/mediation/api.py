@@ -4,10 +4,19 @@
     POST /api/v1/disputes/                       register a dispute (受理登记), with its parties
     GET  /api/v1/disputes/{id}/                  one dispute: parties (masked), sessions, agreements
     POST /api/v1/disputes/{id}/parties/          add a party
-    POST /api/v1/disputes/{id}/sessions/         record a session
+    PATCH/DELETE /api/v1/disputes/{id}/parties/{party_id}/   correct / remove a party
+    POST /api/v1/disputes/{id}/sessions/         record a held session, or plan one (status=planned)
+    POST /api/v1/disputes/{id}/investigations/   record an investigation
+    POST /api/v1/disputes/{id}/follow-ups/       record a follow-up visit (回访)
+    POST /api/v1/disputes/{id}/extend/           extend the settle deadline (parties' consent)
+    POST /api/v1/disputes/{id}/documents/        upload a dossier document (multipart)
+    POST /api/v1/disputes/{id}/documents/generate/   print a generated PDF into the dossier
     POST /api/v1/disputes/{id}/agreement/        record the agreement (and resolve the case)
     POST /api/v1/disputes/{id}/failure/          record a failure
     POST /api/v1/disputes/{id}/archive/          archive the dossier (and close the case)
+    GET  /api/v1/mediation-sessions/{id}/        one session
+    POST /api/v1/mediation-sessions/{id}/<action>/     hold, cancel, postpone (a planned session)
+    GET  /api/v1/dossier-documents/{id}/[download/]    one dossier document, its file (audited)
     GET  /api/v1/mediation-agreements/{id}/      one agreement with its terms
     POST /api/v1/mediation-agreements/{id}/<action>/   sign, confirmation, court-decision, performance
     GET  /api/v1/screening-reports/              screening slots and reports in scope
@@ -24,24 +33,32 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from fengqiao.cases.api import exception_handler as case_exception_handler
 from fengqiao.cases.serializers import ErrorSerializer
-from fengqiao.center.models import Room
+from fengqiao.center.models import Department, Room
 from fengqiao.mediation import queries, services
+from fengqiao.mediation.exceptions import MediationError
 from fengqiao.mediation.filters import DisputeFilter
 from fengqiao.mediation.models import (
     Agreement,
     AgreementTerm,
     Dispute,
+    DossierDocument,
+    FollowUp,
     MediationOrganization,
+    MediationSession,
     Party,
     Screening,
 )
@@ -53,18 +70,38 @@ from fengqiao.mediation.serializers import (
     DisputeCreateSerializer,
     DisputeDetailSerializer,
     DisputeListSerializer,
+    DocumentGenerateSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    ExtendInputSerializer,
     FailureInputSerializer,
+    FollowUpInputSerializer,
+    FollowUpSerializer,
+    InvestigationInputSerializer,
+    InvestigationSerializer,
     PartyInputSerializer,
     PartySerializer,
+    PartyUpdateSerializer,
     PerformanceInputSerializer,
     ScreeningSerializer,
     ScreeningSubmitSerializer,
+    SessionCancelSerializer,
+    SessionHoldSerializer,
     SessionInputSerializer,
+    SessionPostponeSerializer,
     SessionSerializer,
     SignInputSerializer,
 )
 
 ID_PATTERN = r"[0-9]+"
+
+
+class MediationAPIMixin:
+    """Errors in the case API's one body: `detail`, `code`, `fields` on a 400 (a serializer's
+    messages too, flattened as `parties[0].name`), `current_status` on a 409."""
+
+    def get_exception_handler(self) -> Callable[..., Response | None]:
+        return case_exception_handler
 
 
 def _errors(*codes: int) -> dict[int, OpenApiResponse]:
@@ -106,7 +143,7 @@ def _dispute_answer(request: Request, pk: int, code: int = status.HTTP_200_OK) -
         summary="One dispute", tags=["mediation"], responses={200: DisputeDetailSerializer, **_errors(404)}
     ),
 )
-class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Dispute]):
+class DisputeViewSet(MediationAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet[Dispute]):
     """Disputes (矛盾纠纷): registration, the list, one dispute, and the mediation steps."""
 
     queryset = Dispute.objects.none()
@@ -137,6 +174,11 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Dispute]):
         case = get_object_or_404(queries.waiting_registration(request.user), pk=case_pk) if case_pk else None
         room = _room(request.user, data.pop("room", None))
         parties = [{k: v for k, v in party.items() if k != "represents"} for party in data.pop("parties", [])]
+        if "lead_mediator" in data:
+            lead = data.pop("lead_mediator")
+            data["lead_mediator"] = _users(request.user, "lead_mediator", [lead])[0] if lead else None
+        data["mediators"] = _users(request.user, "mediators", data.pop("mediators", []))
+        data["invited_units"] = _departments("invited_units", data.pop("invited_units", []))
         dispute = services.register_dispute(
             by=request.user, organization=organization, room=room, case=case, parties=parties, **data
         )
@@ -167,7 +209,44 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Dispute]):
         )
 
     @extend_schema(
-        summary="Record a mediation session (调解笔录)",
+        methods=["PATCH"],
+        summary="Correct a party (fields left out, and a blank ID number or phone, keep their value)",
+        tags=["mediation"],
+        request=PartyUpdateSerializer,
+        responses={200: PartySerializer, **_errors(400, 403, 404, 409)},
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Remove a party added by mistake (before the outcome is recorded)",
+        tags=["mediation"],
+        parameters=[
+            OpenApiParameter("reason", str, OpenApiParameter.QUERY, required=False, description="why")
+        ],
+        request=None,
+        responses={204: None, **_errors(403, 404, 409)},
+    )
+    @action(detail=True, methods=["patch", "delete"], url_path=r"parties/(?P<party_pk>[0-9]+)")
+    def party(self, request: Request, pk: str, party_pk: str) -> Response:
+        dispute = queries.get_dispute_for_user(request.user, pk)
+        party = get_object_or_404(Party, pk=party_pk, dispute=dispute)
+        _require_worker(request.user)
+        if request.method == "DELETE":
+            services.remove_party(party, by=request.user, reason=request.query_params.get("reason", ""))
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        data = _parse(PartyUpdateSerializer, request)
+        for name in ("resident_id", "phone"):
+            if not data.get(name, "x"):
+                del data[name]  # blank keeps the recorded identifier
+        if "represents" in data:
+            represents_pk = data.pop("represents")
+            data["represents"] = (
+                get_object_or_404(Party, pk=represents_pk, dispute=dispute) if represents_pk else None
+            )
+        party = services.update_party(party, by=request.user, **data)
+        return Response(PartySerializer(party, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Record a held session with its minutes (调解笔录), or plan one ahead (status=planned)",
         tags=["mediation"],
         request=SessionInputSerializer,
         responses={201: SessionSerializer, **_errors(400, 403, 404, 409)},
@@ -178,8 +257,98 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Dispute]):
         _require_worker(request.user)
         data = _parse(SessionInputSerializer, request)
         data["room"] = _room(request.user, data.pop("room", None))
-        session = services.record_session(dispute, by=request.user, **data)
+        if data.pop("status") == "planned":
+            data.pop("minutes", None)
+            data.pop("outcome", None)
+            session = services.plan_session(
+                dispute,
+                by=request.user,
+                held_at=data.pop("held_at", None),
+                participants=data.pop("participants", ""),
+                **data,
+            )
+        else:
+            data.setdefault("participants", "")
+            data.setdefault("minutes", "")
+            session = services.record_session(dispute, by=request.user, **data)
         return Response(SessionSerializer(session).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Record an investigation (调查记录)",
+        tags=["mediation"],
+        request=InvestigationInputSerializer,
+        responses={201: InvestigationSerializer, **_errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def investigations(self, request: Request, pk: str) -> Response:
+        dispute = queries.get_dispute_for_user(request.user, pk)
+        _require_worker(request.user)
+        data = _parse(InvestigationInputSerializer, request)
+        note = services.record_investigation(dispute, by=request.user, **data)
+        return Response(InvestigationSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Record a follow-up visit (回访)",
+        tags=["mediation"],
+        request=FollowUpInputSerializer,
+        responses={201: FollowUpSerializer, **_errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="follow-ups")
+    def follow_ups(self, request: Request, pk: str) -> Response:
+        dispute = queries.get_dispute_for_user(request.user, pk)
+        _require_worker(request.user)
+        data = _parse(FollowUpInputSerializer, request)
+        follow_up_pk = data.pop("follow_up", None)
+        if follow_up_pk:
+            data["follow_up"] = get_object_or_404(FollowUp, pk=follow_up_pk, dispute=dispute)
+        follow_up = services.record_follow_up(dispute, by=request.user, **data)
+        return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Extend the settle deadline with the parties' consent (recorded)",
+        tags=["mediation"],
+        request=ExtendInputSerializer,
+        responses={200: DisputeDetailSerializer, **_errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def extend(self, request: Request, pk: str) -> Response:
+        data = _parse(ExtendInputSerializer, request)
+        return self._act(request, pk, lambda d: services.extend_settle_deadline(d, by=request.user, **data))
+
+    @extend_schema(
+        summary="File a document in the dossier: upload a PDF, JPEG or PNG (multipart)",
+        tags=["mediation"],
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses={201: DocumentSerializer, **_errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def documents(self, request: Request, pk: str) -> Response:
+        dispute = queries.get_dispute_for_user(request.user, pk)
+        _require_worker(request.user)
+        data = _parse(DocumentUploadSerializer, request)
+        upload = data.pop("file")
+        document = services.add_document(
+            dispute, by=request.user, file=upload, name=getattr(upload, "name", ""), **data
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Print a generated document (registration, minutes, agreement, cover) into the dossier",
+        tags=["mediation"],
+        request=DocumentGenerateSerializer,
+        responses={201: DocumentSerializer, **_errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="documents/generate")
+    def generate_document(self, request: Request, pk: str) -> Response:
+        dispute = queries.get_dispute_for_user(request.user, pk)
+        _require_worker(request.user)
+        data = _parse(DocumentGenerateSerializer, request)
+        session_pk = data.pop("session", None)
+        session = get_object_or_404(MediationSession, pk=session_pk, dispute=dispute) if session_pk else None
+        document = services.attach_generated_document(
+            dispute, by=request.user, kind=data["kind"], session=session
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Record the agreement (调解协议), resolving the case",
@@ -222,7 +391,7 @@ class DisputeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Dispute]):
         responses={200: AgreementSerializer, **_errors(404)},
     ),
 )
-class AgreementViewSet(viewsets.GenericViewSet[Agreement]):
+class AgreementViewSet(MediationAPIMixin, viewsets.GenericViewSet[Agreement]):
     """Mediation agreements (调解协议书): signatures, performance and judicial confirmation."""
 
     queryset = Agreement.objects.none()
@@ -299,6 +468,102 @@ class AgreementViewSet(viewsets.GenericViewSet[Agreement]):
 
 
 @extend_schema_view(
+    retrieve=extend_schema(
+        summary="One mediation session",
+        tags=["mediation"],
+        responses={200: SessionSerializer, **_errors(404)},
+    ),
+)
+class SessionViewSet(MediationAPIMixin, viewsets.GenericViewSet[MediationSession]):
+    """Mediation sessions: a planned one is recorded as held, cancelled or postponed."""
+
+    queryset = MediationSession.objects.none()
+    serializer_class = SessionSerializer
+    lookup_value_regex = ID_PATTERN
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(SessionSerializer(queries.get_session_for_user(request.user, pk)).data)
+
+    def _act(
+        self, request: Request, pk: str, perform: Callable[[MediationSession], MediationSession]
+    ) -> Response:
+        session = queries.get_session_for_user(request.user, pk)
+        _require_worker(request.user)
+        return Response(SessionSerializer(perform(session)).data)
+
+    @extend_schema(
+        summary="Record a planned session as held: participants, minutes, outcome",
+        tags=["mediation"],
+        request=SessionHoldSerializer,
+        responses={200: SessionSerializer, **_errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def hold(self, request: Request, pk: str) -> Response:
+        data = _parse(SessionHoldSerializer, request)
+        return self._act(request, pk, lambda s: services.hold_session(s, by=request.user, **data))
+
+    @extend_schema(
+        summary="Cancel a planned session, with the reason",
+        tags=["mediation"],
+        request=SessionCancelSerializer,
+        responses={200: SessionSerializer, **_errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        data = _parse(SessionCancelSerializer, request)
+        return self._act(request, pk, lambda s: services.cancel_session(s, by=request.user, **data))
+
+    @extend_schema(
+        summary="Postpone a planned session to a new time (answers the new planned session)",
+        tags=["mediation"],
+        request=SessionPostponeSerializer,
+        responses={200: SessionSerializer, **_errors(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def postpone(self, request: Request, pk: str) -> Response:
+        data = _parse(SessionPostponeSerializer, request)
+        data["room"] = _room(request.user, data.pop("room", None))
+        return self._act(request, pk, lambda s: services.postpone_session(s, by=request.user, **data))
+
+
+class DossierDocumentViewSet(MediationAPIMixin, viewsets.GenericViewSet[DossierDocument]):
+    """Files of a dossier: downloaded in scope, audited; uploads need `view_sensitive`."""
+
+    queryset = DossierDocument.objects.none()
+    serializer_class = DocumentSerializer
+    lookup_value_regex = ID_PATTERN
+
+    @extend_schema(
+        summary="One dossier document",
+        tags=["mediation"],
+        responses={200: DocumentSerializer, **_errors(404)},
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(DocumentSerializer(queries.get_document_for_user(request.user, pk)).data)
+
+    @extend_schema(
+        summary="Download the document's file (audited)",
+        tags=["mediation"],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="the PDF, JPEG or PNG"
+            ),
+            **_errors(403, 404),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str) -> FileResponse:
+        document = queries.get_document_for_user(request.user, pk)
+        handle = services.open_document(document, by=request.user)
+        return FileResponse(
+            handle,
+            content_type=document.content_type,
+            as_attachment=True,
+            filename=document.original_name or f"document-{document.pk}",
+        )
+
+
+@extend_schema_view(
     list=extend_schema(summary="Screening slots and reports in scope", tags=["mediation"]),
     retrieve=extend_schema(
         summary="One screening report",
@@ -306,7 +571,9 @@ class AgreementViewSet(viewsets.GenericViewSet[Agreement]):
         responses={200: ScreeningSerializer, **_errors(404)},
     ),
 )
-class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Screening]):
+class ScreeningViewSet(
+    MediationAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Screening]
+):
     """Screening reports (排查): one per grid and period; a zero report or the disputes found."""
 
     queryset = Screening.objects.none()
@@ -335,7 +602,33 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(ScreeningSerializer(Screening.objects.get(pk=screening.pk)).data)
 
 
+def _users(user: Any, field: str, pks: list[int]) -> list[Any]:
+    from fengqiao.accounts.models import User
+
+    found = {u.pk: u for u in User.objects.filter(pk__in=pks)}
+    missing = [pk for pk in pks if pk not in found]
+    if missing:
+        raise MediationError(
+            _("No such user: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
+            code="invalid",
+            http_status=400,
+            fields={field: _("No such user: %(ids)s.") % {"ids": ", ".join(map(str, missing))}},
+        )
+    return [found[pk] for pk in pks]
+
+
+def _departments(field: str, pks: list[int]) -> list[Department]:
+    found = {d.pk: d for d in Department.objects.filter(pk__in=pks).select_related("region")}
+    missing = [pk for pk in pks if pk not in found]
+    if missing:
+        message = _("No such department: %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+        raise MediationError(message, code="invalid", http_status=400, fields={field: message})
+    return [found[pk] for pk in pks]
+
+
 def register(router: BaseRouter) -> None:
     router.register("disputes", DisputeViewSet, basename="dispute")
+    router.register("mediation-sessions", SessionViewSet, basename="mediation-session")
+    router.register("dossier-documents", DossierDocumentViewSet, basename="dossier-document")
     router.register("mediation-agreements", AgreementViewSet, basename="mediation-agreement")
     router.register("screening-reports", ScreeningViewSet, basename="screening-report")

@@ -1,5 +1,41 @@
+from __future__ import annotations
+
+import functools
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
+
+#: The 409 code of a generic verify or close of a dispute under mediation.
+DOSSIER_NOT_ARCHIVED = "dossier_not_archived"
+
+
+def under_mediation(case: Any) -> bool:
+    """Whether the case is a registered dispute (has its `Dispute` row). A dispute case taken in
+    by the center that never entered mediation keeps the generic lifecycle: it has no dossier to
+    archive and no place in mediation's figures."""
+    try:
+        case.dispute  # noqa: B018 (the reverse one-to-one is cached on the case)
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
+def vouching_archive(archive: Any) -> Any:
+    """`archive_dossier` taking the case's verify and close itself, past the dispute guard."""
+    if getattr(archive, "vouches_for_case", False):
+        return archive
+
+    @functools.wraps(archive)
+    def archive_dossier(dispute: Any, *args: Any, **kwargs: Any) -> Any:
+        from fengqiao.cases import workflow
+
+        with workflow.vouch(dispute.case_id, "verify", "close"):
+            return archive(dispute, *args, **kwargs)
+
+    archive_dossier.vouches_for_case = True  # type: ignore[attr-defined]
+    return archive_dossier
 
 
 class MediationConfig(AppConfig):
@@ -13,7 +49,24 @@ class MediationConfig(AppConfig):
         from fengqiao.accounts.models import Role
         from fengqiao.cases import workflow
         from fengqiao.cases.models import Kind
+        from fengqiao.mediation import services
 
         mediators = frozenset({Role.MEDIATOR})
         for action in ("report", "accept", "resolve", "verify", "close"):
             workflow.KIND_ROLES[(Kind.DISPUTE, action)] = mediators
+        # A dispute under mediation is verified and closed only by archiving its dossier (every
+        # required document, the agreement signed): otherwise a grid worker's on-site check and a
+        # clerk's close would make it "resolved" with the dossier never completed (audit #1).
+        guard = workflow.KindGuard(
+            applies=under_mediation,
+            code=DOSSIER_NOT_ARCHIVED,
+            message=_(
+                "This dispute is under mediation: it is verified and closed by archiving its "
+                "dossier (mediation), not here."
+            ),
+        )
+        for action in ("verify", "close"):
+            workflow.KIND_GUARDS[(Kind.DISPUTE, action)] = guard
+        # Until `services.archive_dossier` enters `workflow.vouch(case, "verify", "close")` around
+        # its own verify and close, wrap it here (idempotent; a no-op once it does it itself).
+        services.archive_dossier = vouching_archive(services.archive_dossier)

@@ -477,6 +477,7 @@ def _create(
     MediationSession.objects.create(
         dispute=dispute,
         held_at=settled - dt.timedelta(hours=4),
+        ends_at=settled - dt.timedelta(hours=3),
         place=room.name if room else f"{plan['village_name']}村委会调解室",
         room=room,
         participants=f"{plan['applicant']['name']}、{plan['respondent']['name']}、调解员",

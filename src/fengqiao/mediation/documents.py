@@ -162,6 +162,11 @@ def _revealed(parties: list[Party]) -> list[str]:
     return fields
 
 
+def prints_identifiers(dispute: Dispute, *, viewer: Any) -> bool:
+    """Whether a document naming the parties, printed for this viewer, shows identifiers in full."""
+    return masking.may_see_sensitive(viewer) and dispute.parties.exclude(resident_id="", phone="").exists()
+
+
 def _audit_download(viewer: Any, dispute: Dispute, document: str, fields: list[str]) -> None:
     """One audit row per download of a complete (unmasked) document; masked copies reveal nothing."""
     if masking.may_see_sensitive(viewer):

@@ -1,8 +1,10 @@
 """THE FilterSet of disputes, shared by the dispute list, the API and the statistics' drill-down.
 
-`month` (YYYY-MM, registered in that month) and the figure parameters of `statistics.figure_q`
-(`dispute_type`, `source`, `referral`, `outcome` agreement|failure|pending, `resolved=1`,
-`kept` criminal|petition) filter through the very function the monthly table counts with.
+`month` (YYYY-MM, registered in that month) or `since_january` (registered from January 1 to that
+month's end) and the figure parameters of `statistics.figure_q` (`dispute_type`, `source`,
+`referral`, `outcome` agreement|failure|pending, `resolved=1`, `kept` criminal|petition) filter
+through the very function the monthly table counts with. With a month, the outcomes are those at
+the month's end (as the table counts them); without one, those of now.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from fengqiao.mediation.models import Dispute, DisputeType, Outcome, Referral, R
 
 
 def _figure(name: str) -> Any:
+    # The figure parameters are applied together in `filter_queryset`: an outcome is "as at the
+    # end" of the month the `month` / `since_january` parameter names.
     def method(queryset: QuerySet[Dispute], field_name: str, value: Any) -> QuerySet[Dispute]:
-        return queryset.filter(statistics.figure_q({name: value})) if value else queryset
+        return queryset
 
     return method
 
@@ -62,6 +66,16 @@ class DisputeFilter(django_filters.FilterSet):
     class Meta:
         model = Dispute
         fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet[Dispute]) -> QuerySet[Dispute]:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        params = {name: data.get(name) for name in statistics.FIGURE_PARAMS}
+        if not any(params.values()):
+            return queryset
+        month = data.get("since_january") or data.get("month")
+        end = statistics.month_end(statistics.parse_month(month)) if month else None
+        return queryset.filter(statistics.figure_q(params, end=end))
 
     def filter_month(self, queryset: QuerySet[Dispute], name: str, value: str) -> QuerySet[Dispute]:
         if not value:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -9,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from fengqiao.accounts.models import Role, User
 from fengqiao.center.models import Department, Room
+from fengqiao.core.masking import mask_phone, mask_resident_id
 from fengqiao.mediation.models import (
+    GENERATED_DOCUMENTS,
     Agreement,
     AgreementTerm,
     DisputeType,
@@ -157,6 +160,101 @@ class SessionForm(StyledForm):
         self._queryset("room", Room.objects.visible_to(user))
 
 
+#: Session lengths offered when planning (minutes).
+DURATIONS = [(30, "30"), (60, "60"), (90, "90"), (120, "120"), (180, "180"), (240, "240")]
+
+
+def _ends(cleaned: dict[str, Any]) -> Any:
+    start = cleaned.get("held_at")
+    minutes = cleaned.get("duration")
+    return start + dt.timedelta(minutes=int(minutes)) if start and minutes else None
+
+
+class PlanSessionForm(StyledForm):
+    held_at = forms.DateTimeField(label=_("Date and time"), widget=DATETIME)
+    duration = forms.TypedChoiceField(label=_("Length (minutes)"), choices=DURATIONS, coerce=int, initial=60)
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False)
+    place = forms.CharField(label=_("Place"), max_length=120, required=False)
+    participants = forms.CharField(
+        label=_("Planned participants"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._queryset("room", Room.objects.visible_to(user))
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "held_at": data["held_at"],
+            "ends_at": _ends(data),
+            "room": data["room"],
+            "place": data["place"],
+            "participants": data["participants"],
+        }
+
+
+class HoldSessionForm(StyledForm):
+    session = forms.IntegerField(widget=forms.HiddenInput)
+    held_at = forms.DateTimeField(label=_("Began at"), widget=DATETIME, required=False)
+    participants = forms.CharField(label=_("Participants"), widget=forms.Textarea(attrs={"rows": 2}))
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 5}))
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=MediationSession.Outcome.choices)
+
+
+class CancelSessionForm(StyledForm):
+    session = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class PostponeSessionForm(StyledForm):
+    session = forms.IntegerField(widget=forms.HiddenInput)
+    held_at = forms.DateTimeField(label=_("New date and time"), widget=DATETIME)
+    duration = forms.TypedChoiceField(label=_("Length (minutes)"), choices=DURATIONS, coerce=int, initial=60)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"held_at": data["held_at"], "ends_at": _ends(data), "reason": data["reason"]}
+
+
+class PartyEditForm(PartyForm):
+    """Correcting a party: the ID number and phone come blank, their masked value as placeholder,
+    and left blank keep the recorded value (as the registry's edit forms do)."""
+
+    KEPT = ("resident_id", "phone")
+
+    def __init__(self, *args: Any, party: Party, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "role": party.role,
+                "name": party.name,
+                "gender": party.gender,
+                "ethnicity": party.ethnicity,
+                "occupation": party.occupation,
+                "address": party.address,
+                "represents": party.represents_id,
+            },
+        )
+        super().__init__(*args, dispute=party.dispute, **kwargs)
+        self._queryset(
+            "represents", party.dispute.parties.exclude(role=Party.Role.AGENT).exclude(pk=party.pk)
+        )
+        for name, mask in (("resident_id", mask_resident_id), ("phone", mask_phone)):
+            value = getattr(party, name)
+            field = self.fields[name]
+            field.widget.attrs["placeholder"] = mask(value) if value else ""
+            field.help_text = _("Leave blank to keep the recorded value.") if value else ""
+
+    def service_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        for name in self.KEPT:
+            if not data.get(name):
+                data.pop(name, None)
+        return data
+
+
 class AgreementForm(StyledForm):
     form = forms.ChoiceField(label=_("Form"), choices=Agreement.Form.choices)
     facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -240,8 +338,24 @@ class ExtendForm(StyledForm):
 
 class DocumentForm(StyledForm):
     kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    file = forms.FileField(
+        label=_("File (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
     title = forms.CharField(label=_("Title"), max_length=120, required=False)
     pages = forms.IntegerField(label=_("Pages"), min_value=1, initial=1)
+
+    def service_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        upload = data["file"]
+        return {**data, "name": getattr(upload, "name", "")}
+
+
+class GenerateDocumentForm(StyledForm):
+    kind = forms.ChoiceField(
+        label=_("Document"), choices=[(kind.value, kind.label) for kind in GENERATED_DOCUMENTS]
+    )
+    session = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ArchiveForm(StyledForm):

@@ -377,17 +377,31 @@ class InvestigationNote(models.Model):
 
 
 class MediationSession(models.Model):
-    """One mediation session and its minutes (调解笔录)."""
+    """One mediation session (调解会): planned ahead, then held with its minutes (调解笔录), or
+    cancelled or postponed with a reason.
+
+    `held_at` is when it takes (took) place and `ends_at` when it ends: a room is booked for that
+    span, and two planned or held sessions may not overlap in one room. A session recorded straight
+    away (`record_session`) is `held` from the start.
+    """
 
     class Outcome(models.TextChoices):
         CONTINUE = "continue", _("To be continued")
         AGREEMENT = "agreement", _("Agreement reached")
         FAILURE = "failure", _("No agreement")
 
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+        POSTPONED = "postponed", _("Postponed")
+
     dispute = models.ForeignKey(
         Dispute, verbose_name=_("dispute"), on_delete=models.CASCADE, related_name="sessions"
     )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.HELD)
     held_at = models.DateTimeField(_("held at"))
+    ends_at = models.DateTimeField(_("ends at"))
     place = models.CharField(_("place"), max_length=120, blank=True)
     room = models.ForeignKey(
         "center.Room",
@@ -397,9 +411,19 @@ class MediationSession(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    participants = models.TextField(_("participants"))
-    minutes = models.TextField(_("minutes"))
+    planned_participants = models.TextField(_("planned participants"), blank=True)
+    participants = models.TextField(_("participants"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.CONTINUE)
+    status_reason = models.TextField(_("reason for cancelling or postponing"), blank=True)
+    postponed_to = models.ForeignKey(
+        "self",
+        verbose_name=_("postponed to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -409,6 +433,7 @@ class MediationSession(models.Model):
         verbose_name = _("mediation session")
         verbose_name_plural = _("mediation sessions")
         ordering = ["held_at", "id"]
+        indexes = [models.Index(fields=["room", "held_at"], name="mediationsession_room_time")]
 
     def __str__(self) -> str:
         return f"{self.held_at:%Y-%m-%d %H:%M}"
@@ -552,8 +577,43 @@ REQUIRED_DOCUMENTS = (
 )
 
 
+#: Documents the system can print and attach to the dossier itself (`attach_generated_document`).
+GENERATED_DOCUMENTS = (
+    DocumentKind.REGISTRATION,
+    DocumentKind.MINUTES,
+    DocumentKind.AGREEMENT,
+    DocumentKind.COVER,
+)
+
+
+def dossier_document_path(instance: DossierDocument, filename: str) -> str:
+    # A random stored name: the original name is kept in a field, never trusted as a path.
+    import secrets
+
+    from django.utils import timezone
+
+    extension = {"image/jpeg": "jpg", "image/png": "png"}.get(instance.content_type, "pdf")
+    return f"mediation/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{extension}"
+
+
+class DossierDocumentQuerySet(models.QuerySet["DossierDocument"]):
+    def visible_to(self, user: Any) -> DossierDocumentQuerySet:
+        return self.filter(dispute__in=Dispute.objects.visible_to(user).values("pk"))
+
+
 class DossierDocument(models.Model):
-    """A document filed in the dossier (by hand: identity copies, evidence, signed papers ...)."""
+    """A document filed in the dossier: a scan or photo uploaded (identity copies, evidence, signed
+    papers ...), a generated PDF attached (registration form, minutes, agreement, cover), or, for
+    older records, a paper copy noted without a file.
+
+    `sensitive` files may show identifiers in full (every upload, and generated documents printed
+    for a holder of `view_sensitive`): only holders of that right download them.
+    """
+
+    class Origin(models.TextChoices):
+        UPLOAD = "upload", _("Uploaded")
+        GENERATED = "generated", _("Generated")
+        PAPER = "paper", _("Paper copy")
 
     dispute = models.ForeignKey(
         Dispute, verbose_name=_("dispute"), on_delete=models.CASCADE, related_name="documents"
@@ -561,10 +621,27 @@ class DossierDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=120, blank=True)
     pages = models.PositiveSmallIntegerField(_("pages"), default=1)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.PAPER)
+    file = models.FileField(_("file"), upload_to=dossier_document_path, max_length=200, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=40, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    sensitive = models.BooleanField(_("may show identifiers in full"), default=False)
+    session = models.ForeignKey(
+        MediationSession,
+        verbose_name=_("session"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
     )
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    objects = DossierDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("dossier document")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -14,10 +16,12 @@ from fengqiao.cases.models import Case, Kind, Status
 from fengqiao.core.masking import reveal
 from fengqiao.core.scoping import get_for_user
 from fengqiao.mediation.models import (
+    GENERATED_DOCUMENTS,
     REQUIRED_DOCUMENTS,
     Agreement,
     Dispute,
     DocumentKind,
+    DossierDocument,
     FollowUp,
     MediationSession,
     Party,
@@ -36,6 +40,23 @@ def get_dispute_for_user(user: Any, pk: Any) -> Dispute:
 def get_party_for_user(user: Any, pk: Any) -> Party:
     party: Party = get_for_user(Party.objects.select_related("dispute"), user, pk)
     return party
+
+
+def get_session_for_user(user: Any, pk: Any) -> MediationSession:
+    """A session of a dispute in the user's scope; Http404 otherwise."""
+    session: MediationSession = get_object_or_404(
+        MediationSession.objects.filter(
+            dispute__in=Dispute.objects.visible_to(user).values("pk")
+        ).select_related("dispute", "room"),
+        pk=pk,
+    )
+    return session
+
+
+def get_document_for_user(user: Any, pk: Any) -> DossierDocument:
+    """A dossier document of a dispute in the user's scope; Http404 otherwise."""
+    document: DossierDocument = get_for_user(DossierDocument.objects.select_related("dispute"), user, pk)
+    return document
 
 
 def get_screening_for_user(user: Any, pk: Any) -> Screening:
@@ -71,6 +92,10 @@ class ChecklistItem:
     label: str | Promise
     required: bool
     present: bool
+    #: Documents of this kind filed in the dossier (uploaded, attached or noted as paper copies).
+    filed: int = 0
+    #: The system prints this document and can attach it in one step (`attach_generated_document`).
+    generated: bool = False
 
 
 def dossier_checklist(dispute: Dispute) -> list[ChecklistItem]:
@@ -79,13 +104,14 @@ def dossier_checklist(dispute: Dispute) -> list[ChecklistItem]:
     An agreement is required only when mediation reached one (a failed dispute's dossier has none),
     and it is present only once in effect: a written agreement counts when the parties signed it.
     """
-    filed = set(dispute.documents.values_list("kind", flat=True))
+    filed = Counter(dispute.documents.values_list("kind", flat=True))
     agreement = dispute.current_agreement
     generated = {
         DocumentKind.REGISTRATION: True,
         DocumentKind.COVER: True,
         DocumentKind.RIGHTS_NOTICE: dispute.rights_notice_given,
-        DocumentKind.MINUTES: dispute.sessions.exists(),
+        # Planned, cancelled or postponed sessions have no minutes.
+        DocumentKind.MINUTES: dispute.sessions.filter(status=MediationSession.Status.HELD).exists(),
         DocumentKind.AGREEMENT: agreement is not None and agreement.effective_on is not None,
         DocumentKind.INVESTIGATION: dispute.investigations.exists(),
         DocumentKind.FOLLOW_UP: dispute.follow_ups.filter(done_at__isnull=False).exists(),
@@ -101,7 +127,9 @@ def dossier_checklist(dispute: Dispute) -> list[ChecklistItem]:
                 kind=kind.value,
                 label=kind.label,
                 required=required,
-                present=kind in filed or generated.get(kind, False),
+                present=filed[kind] > 0 or generated.get(kind, False),
+                filed=filed[kind],
+                generated=kind in GENERATED_DOCUMENTS,
             )
         )
     return items
@@ -146,7 +174,10 @@ def workbench(user: Any, *, today: dt.date | None = None) -> Workbench:
         ),
         sessions_today=list(
             MediationSession.objects.filter(
-                dispute__in=dispute_ids, held_at__gte=start, held_at__lt=start + dt.timedelta(days=1)
+                dispute__in=dispute_ids,
+                status__in=(MediationSession.Status.PLANNED, MediationSession.Status.HELD),
+                held_at__gte=start,
+                held_at__lt=start + dt.timedelta(days=1),
             )
             .select_related("dispute", "room")
             .order_by("held_at")

@@ -15,7 +15,10 @@ from fengqiao.mediation.models import (
     AgreementTerm,
     Dispute,
     DisputeType,
+    DocumentKind,
+    DossierDocument,
     FollowUp,
+    InvestigationNote,
     MediationSession,
     Party,
     Screening,
@@ -91,22 +94,196 @@ class PartyInputSerializer(serializers.Serializer[Any]):
     )
 
 
+class PartyRegistrationSerializer(PartyInputSerializer):
+    """A party named at registration; an agent names whom they act for by position in the list."""
+
+    represents_position = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="for an agent: the position (1-based) in `parties` of the party they act for",
+    )
+
+    def validate_represents(self, value: Any) -> Any:
+        if value is not None:
+            raise serializers.ValidationError(
+                "At registration an agent names the party by `represents_position`."
+            )
+        return value
+
+
+class PartyUpdateSerializer(serializers.Serializer[Any]):
+    """A correction: fields left out keep their value, and so does a blank `resident_id` or `phone`."""
+
+    role = serializers.CharField(required=False, help_text=_values(Party.Role))
+    name = serializers.CharField(required=False, max_length=60)
+    gender = serializers.CharField(required=False, allow_blank=True, help_text=_values(Party.Gender))
+    ethnicity = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    resident_id = serializers.CharField(
+        required=False, allow_blank=True, max_length=30, help_text="blank keeps the recorded value"
+    )
+    phone = serializers.CharField(
+        required=False, allow_blank=True, max_length=30, help_text="blank keeps the recorded value"
+    )
+    occupation = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    represents = serializers.IntegerField(
+        required=False, allow_null=True, help_text="id of the party an agent acts for"
+    )
+
+
 class SessionSerializer(ModelSerializer):
+    dispute = serializers.IntegerField(source="dispute_id", read_only=True)
+
     class Meta:
         model = MediationSession
-        fields = ["id", "held_at", "place", "room", "participants", "minutes", "outcome", "recorded_by"]
+        fields = [
+            "id",
+            "dispute",
+            "status",
+            "held_at",
+            "ends_at",
+            "place",
+            "room",
+            "planned_participants",
+            "participants",
+            "minutes",
+            "outcome",
+            "status_reason",
+            "postponed_to",
+            "recorded_by",
+        ]
         read_only_fields = fields
 
 
 class SessionInputSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(
+        choices=["held", "planned"],
+        required=False,
+        default="held",
+        help_text="held (default): a session already held, with its minutes; planned: scheduled "
+        "ahead (held_at required, in the future; no minutes)",
+    )
     held_at = serializers.DateTimeField(required=False)
+    ends_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="default: one hour after held_at"
+    )
     place = serializers.CharField(required=False, allow_blank=True, max_length=120)
     room = serializers.IntegerField(required=False, allow_null=True)
-    participants = serializers.CharField()
+    participants = serializers.CharField(
+        required=False, allow_blank=True, help_text="who took part (held) or is to attend (planned)"
+    )
+    minutes = serializers.CharField(required=False, allow_blank=True, help_text="required when held")
+    outcome = serializers.CharField(
+        required=False, default="continue", help_text=_values(MediationSession.Outcome)
+    )
+
+
+class SessionHoldSerializer(serializers.Serializer[Any]):
+    participants = serializers.CharField(
+        required=False, allow_blank=True, help_text="default: the planned participants"
+    )
     minutes = serializers.CharField()
     outcome = serializers.CharField(
         required=False, default="continue", help_text=_values(MediationSession.Outcome)
     )
+    held_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="when it really began (default: as planned)"
+    )
+
+
+class SessionCancelSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField()
+
+
+class SessionPostponeSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField()
+    held_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    room = serializers.IntegerField(required=False, allow_null=True, help_text="default: the same room")
+    place = serializers.CharField(required=False, allow_blank=True, max_length=120)
+
+
+class InvestigationSerializer(ModelSerializer):
+    class Meta:
+        model = InvestigationNote
+        fields = ["id", "at", "place", "persons", "content", "by"]
+        read_only_fields = fields
+
+
+class InvestigationInputSerializer(serializers.Serializer[Any]):
+    at = serializers.DateTimeField(required=False, allow_null=True)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    persons = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    content = serializers.CharField()
+
+
+class FollowUpInputSerializer(serializers.Serializer[Any]):
+    method = serializers.CharField(required=False, default="visit", help_text=_values(FollowUp.Method))
+    content = serializers.CharField()
+    follow_up = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="id of the scheduled visit done (default: the earliest due)",
+    )
+
+
+class ExtendInputSerializer(serializers.Serializer[Any]):
+    days = serializers.IntegerField(help_text="1 to 60")
+    consent = serializers.CharField(help_text="how the parties consented (recorded)")
+
+
+class DocumentSerializer(ModelSerializer):
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DossierDocument
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "pages",
+            "origin",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "sensitive",
+            "session",
+            "added_by",
+            "added_at",
+            "download",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_download(self, document: DossierDocument) -> str | None:
+        if not document.file:
+            return None
+        return f"/api/v1/dossier-documents/{document.pk}/download/"
+
+
+class DocumentUploadSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField(help_text=_values(DocumentKind))
+    file = serializers.FileField(help_text="PDF, JPEG or PNG (sniffed from the bytes)")
+    title = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    pages = serializers.IntegerField(required=False, default=1, min_value=1, max_value=9999)
+
+
+class DocumentGenerateSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField(help_text="registration, minutes, agreement, cover")
+    session = serializers.IntegerField(
+        required=False, allow_null=True, help_text="minutes: the held session (default: the latest)"
+    )
+
+
+class ChecklistItemSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
+    required = serializers.BooleanField()  # type: ignore[assignment]  # ... and Field.required
+    present = serializers.BooleanField()
+    filed = serializers.IntegerField()
+    generated = serializers.BooleanField()
 
 
 class TermSerializer(ModelSerializer):
@@ -238,6 +415,11 @@ class DisputeDetailSerializer(DisputeListSerializer):
     sessions = SessionSerializer(many=True, read_only=True)
     agreements = AgreementSerializer(many=True, read_only=True)
     follow_ups = FollowUpSerializer(many=True, read_only=True)
+    investigations = InvestigationSerializer(many=True, read_only=True)
+    documents = DocumentSerializer(many=True, read_only=True)
+    checklist = serializers.SerializerMethodField()
+    mediators: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    invited_units: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta(DisputeListSerializer.Meta):
         fields = [
@@ -246,12 +428,24 @@ class DisputeDetailSerializer(DisputeListSerializer):
             "failure_reason",
             "failure_route",
             "settle_extended_days",
+            "settle_extension_consent",
+            "mediators",
+            "invited_units",
             "parties",
             "sessions",
             "agreements",
             "follow_ups",
+            "investigations",
+            "documents",
+            "checklist",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ChecklistItemSerializer(many=True))
+    def get_checklist(self, dispute: Dispute) -> list[dict[str, Any]]:
+        from fengqiao.mediation.queries import dossier_checklist
+
+        return [{**vars(item), "label": str(item.label)} for item in dossier_checklist(dispute)]
 
 
 class DisputeCreateSerializer(serializers.Serializer[Any]):
@@ -274,7 +468,23 @@ class DisputeCreateSerializer(serializers.Serializer[Any]):
     case = serializers.IntegerField(
         required=False, allow_null=True, help_text="a dispute case waiting for registration"
     )
-    parties = PartyInputSerializer(many=True, required=False)
+    lead_mediator = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="user id of an active mediator of the organisation or of its town "
+        "(default: the registering mediator)",
+    )
+    mediators = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="user ids of the other mediators (same rule as lead_mediator)",
+    )
+    invited_units = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="ids of departments of the organisation's town invited to mediate jointly",
+    )
+    parties = PartyRegistrationSerializer(many=True, required=False)
 
 
 class ScreeningSerializer(ModelSerializer):

@@ -9,12 +9,14 @@ change of status) and, for records that matter later, an audit row.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +34,7 @@ from fengqiao.core.validators import (
 )
 from fengqiao.mediation.exceptions import MediationError
 from fengqiao.mediation.models import (
+    GENERATED_DOCUMENTS,
     Agreement,
     AgreementTerm,
     Dispute,
@@ -196,6 +199,14 @@ def register_dispute(
         raise _invalid("people_count", _("At least one person is involved."))
     if room is not None and room.town_id != organization.town_id:
         raise _invalid("room", _("The room belongs to another town."))
+    mediators = list(mediators)
+    invited_units = list(invited_units)
+    if lead_mediator is not None and not may_mediate(lead_mediator, organization):
+        raise _invalid("lead_mediator", _("Choose a mediator of this organisation or of its town."))
+    if any(not may_mediate(user, organization) for user in mediators):
+        raise _invalid("mediators", _("Choose mediators of this organisation or of its town."))
+    if any(not _unit_of_town(unit, organization) for unit in invited_units):
+        raise _invalid("invited_units", _("Invite departments of the organisation's town."))
 
     if case is None:
         applicant = next((p for p in parties if p.get("role") == Party.Role.APPLICANT), None)
@@ -244,13 +255,60 @@ def register_dispute(
         settle_due_on=local_today
         + dt.timedelta(days=getattr(settings, "MEDIATION_SETTLE_DAYS", SETTLE_DAYS)),
     )
-    dispute.mediators.set(list(mediators))
-    dispute.invited_units.set(list(invited_units))
-    for party in parties:
-        _create_party(dispute, **party)
+    dispute.mediators.set([user for user in mediators if user != dispute.lead_mediator])
+    dispute.invited_units.set(invited_units)
+    _create_parties(dispute, parties)
     _event(dispute, "register_dispute", by=by, data={"dossier_number": number, "type": dispute_type})
     record("dispute.register", by=by, obj=dispute, changes={"case": case.number, "source": source})
     return dispute
+
+
+def may_mediate(user: Any, organization: MediationOrganization) -> bool:
+    """Whether the user may be a dispute's (lead or other) mediator for this organisation: an active
+    mediator who is a member of it, or whose area covers its town (joint mediation in the town)."""
+    if not getattr(user, "is_active", False) or getattr(user, "role", None) != Role.MEDIATOR:
+        return False
+    if organization.members.filter(pk=user.pk).exists():
+        return True
+    from fengqiao.core.scoping import scope_of
+
+    scope = scope_of(user)
+    town_path = organization.town.path
+    return scope.everything or any(
+        town_path.startswith(path) or path.startswith(town_path) for path in scope.region_paths
+    )
+
+
+def _unit_of_town(unit: Any, organization: MediationOrganization) -> bool:
+    from fengqiao.center.models import Department
+
+    if not isinstance(unit, Department):
+        return False
+    path = unit.region.path
+    town_path = organization.town.path
+    return path.startswith(town_path) or town_path.startswith(path)
+
+
+def _create_parties(dispute: Dispute, parties: Sequence[dict[str, Any]]) -> None:
+    """The registration's parties; an agent names the party they act for by `represents_position`
+    (1-based, in this list), so principals are created first."""
+    created: dict[int, Party] = {}
+    agents = []
+    for position, fields in enumerate(parties, start=1):
+        fields = dict(fields)
+        target = fields.pop("represents_position", None)
+        if target is None and "represents" not in fields:
+            created[position] = _create_party(dispute, **fields)
+        else:
+            agents.append((position, target, fields))
+    for position, target, fields in agents:
+        represents = fields.pop("represents", None) or created.get(int(target or 0))
+        if represents is None:
+            raise _invalid(
+                f"parties.{position}.represents_position",
+                _("Name the party this agent acts for by its position in the list."),
+            )
+        _create_party(dispute, represents=represents, **fields)
 
 
 def _party_values(
@@ -296,6 +354,10 @@ def _create_party(dispute: Dispute, *, represents: Party | None = None, **fields
         raise _invalid("represents", _("Say whose agent this is."))
     if represents is not None and represents.dispute_id != dispute.pk:
         raise _invalid("represents", _("That party belongs to another dispute."))
+    if values["role"] != Party.Role.AGENT:
+        represents = None
+    elif represents is not None and represents.role == Party.Role.AGENT:
+        raise _invalid("represents", _("An agent acts for a party, not for another agent."))
     return Party.objects.create(dispute=dispute, represents=represents, **values)
 
 
@@ -313,26 +375,93 @@ def add_party(dispute: Dispute, *, by: Any, represents: Party | None = None, **f
     return party
 
 
+PARTY_FIELDS = ("role", "name", "gender", "ethnicity", "resident_id", "phone", "occupation", "address")
+_UNSET: Any = object()
+
+
 @transaction.atomic
-def update_party(party: Party, *, by: Any, **fields: Any) -> Party:
-    """Correct a party's particulars (same validation); audited with the changed field names."""
+def update_party(party: Party, *, by: Any, represents: Any = _UNSET, **fields: Any) -> Party:
+    """Correct a party's particulars (same validation as adding one); fields not given keep their
+    value. Before an outcome any field may change; after it the role may not (the agreement names
+    the applicants and respondents). Writes an `update_party` timeline row and an audit row, both
+    with the changed field names only, never the identifiers themselves.
+    """
     dispute = _lock(party.dispute_id)
     ensure_may_work(dispute, by)
     _ensure_open(dispute)
     party = Party.objects.select_for_update().get(pk=party.pk)
-    current = {
-        name: getattr(party, name)
-        for name in ("role", "name", "gender", "ethnicity", "resident_id", "phone", "occupation", "address")
-    }
+    unknown = set(fields) - set(PARTY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown party fields: {sorted(unknown)}")
+    current = {name: getattr(party, name) for name in PARTY_FIELDS}
     current.update(fields)
     values = _party_values(**current)
+    if dispute.outcome and values["role"] != party.role:
+        raise MediationError(
+            _("The outcome is recorded: a party's role can no longer change."),
+            code="wrong_status",
+            http_status=409,
+        )
+    if represents is _UNSET:
+        represents = party.represents
+    if values["role"] == Party.Role.AGENT:
+        if represents is None:
+            raise _invalid("represents", _("Say whose agent this is."))
+        if represents.dispute_id != dispute.pk or represents.pk == party.pk:
+            raise _invalid("represents", _("That party belongs to another dispute."))
+        if represents.role == Party.Role.AGENT:
+            raise _invalid("represents", _("An agent acts for a party, not for another agent."))
+        if party.agents.exists():
+            raise _invalid("role", _("This party has agents of its own: it cannot become an agent."))
+    else:
+        represents = None
     changed = [name for name, value in values.items() if getattr(party, name) != value]
+    if (represents.pk if represents else None) != party.represents_id:
+        changed.append("represents")
+    if not changed:
+        return party
     for name, value in values.items():
         setattr(party, name, value)
+    party.represents = represents
     party.save()
-    # The audit row names the fields, never the identifiers themselves.
+    _event(dispute, "update_party", by=by, note=party.name, data={"party": party.pk, "fields": changed})
     record("dispute.update_party", by=by, obj=party, changes={"fields": changed})
     return party
+
+
+@transaction.atomic
+def remove_party(party: Party, *, by: Any, reason: str = "") -> None:
+    """Remove a party added by mistake, while the dispute has no outcome yet (409 after it); a party
+    whose agents are recorded is removed only after them (409 `party_has_agents`). Writes a
+    `remove_party` timeline row and an audit row.
+    """
+    dispute = _lock(party.dispute_id)
+    ensure_may_work(dispute, by)
+    _ensure_open(dispute)
+    party = Party.objects.select_for_update().get(pk=party.pk)
+    if dispute.outcome or dispute.agreements.exists():
+        raise MediationError(
+            _("A party can only be removed before the agreement or failure is recorded."),
+            code="wrong_status",
+            http_status=409,
+        )
+    if party.agents.exists():
+        raise MediationError(_("Remove this party's agents first."), code="party_has_agents", http_status=409)
+    pk, name, role = party.pk, party.name, party.role
+    party.delete()
+    _event(
+        dispute,
+        "remove_party",
+        by=by,
+        note=" · ".join(filter(None, [name, (reason or "").strip()])),
+        data={"party": pk, "role": role},
+    )
+    record(
+        "dispute.remove_party",
+        by=by,
+        obj=dispute,
+        changes={"party": pk, "role": role, "reason": (reason or "").strip()[:200]},
+    )
 
 
 # --- process -------------------------------------------------------------------------------------
@@ -364,6 +493,83 @@ def record_investigation(
     return note
 
 
+#: How long a session books its room when no end is given.
+SESSION_MINUTES = 60
+_SESSION_CASE_STATUSES = (Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS)
+
+
+def _ensure_sessions_possible(dispute: Dispute) -> None:
+    if dispute.case.status not in _SESSION_CASE_STATUSES:
+        raise MediationError(
+            _("The case is “%(status)s”: no session can be recorded now.")
+            % {"status": dispute.case.get_status_display()},
+            code="wrong_status",
+            http_status=409,
+        )
+
+
+def _session_span(held_at: Any, ends_at: Any) -> tuple[dt.datetime, dt.datetime]:
+    if not isinstance(held_at, dt.datetime):
+        raise _invalid("held_at", _("Enter the date and time of the session."))
+    if ends_at in (None, ""):
+        minutes = getattr(settings, "MEDIATION_SESSION_MINUTES", SESSION_MINUTES)
+        return held_at, held_at + dt.timedelta(minutes=minutes)
+    if not isinstance(ends_at, dt.datetime) or ends_at <= held_at:
+        raise _invalid("ends_at", _("The session must end after it starts."))
+    if ends_at - held_at > dt.timedelta(hours=12):
+        raise _invalid("ends_at", _("A session lasts at most 12 hours."))
+    return held_at, ends_at
+
+
+def _check_room(
+    dispute: Dispute, room: Any, start: dt.datetime, end: dt.datetime, *, exclude: Sequence[int] = ()
+) -> None:
+    """Refuse (409 `room_booked`) a room already booked by a planned or held session that overlaps.
+
+    The room's row is locked first, so two bookings of one room are checked one after the other.
+    """
+    if room is None:
+        return
+    if room.town_id != dispute.organization.town_id:
+        raise _invalid("room", _("The room belongs to another town."))
+    from fengqiao.center.models import Room
+
+    Room.objects.select_for_update().filter(pk=room.pk).exists()
+    clash = (
+        MediationSession.objects.filter(
+            room_id=room.pk,
+            status__in=(MediationSession.Status.PLANNED, MediationSession.Status.HELD),
+            held_at__lt=end,
+            ends_at__gt=start,
+        )
+        .exclude(pk__in=list(exclude))
+        .order_by("held_at")
+        .first()
+    )
+    if clash is not None:
+        raise MediationError(
+            _("%(room)s is already booked from %(start)s to %(end)s: choose another time or room.")
+            % {
+                "room": room.name,
+                "start": timezone.localtime(clash.held_at).strftime("%Y-%m-%d %H:%M"),
+                "end": timezone.localtime(clash.ends_at).strftime("%H:%M"),
+            },
+            code="room_booked",
+            http_status=409,
+        )
+
+
+def _session_conflict(session: MediationSession, expected: str) -> MediationError:
+    error = MediationError(
+        _("The session is “%(status)s”, not “%(expected)s”.")
+        % {"status": session.get_status_display(), "expected": MediationSession.Status(expected).label},
+        code="wrong_status",
+        http_status=409,
+    )
+    error.current_status = session.status  # type: ignore[attr-defined]
+    return error
+
+
 @transaction.atomic
 def record_session(
     dispute: Dispute,
@@ -372,39 +578,195 @@ def record_session(
     participants: str,
     minutes: str,
     held_at: dt.datetime | None = None,
+    ends_at: dt.datetime | None = None,
     place: str = "",
     room: Any = None,
     outcome: str = MediationSession.Outcome.CONTINUE,
 ) -> MediationSession:
-    """Record a mediation session and its minutes (调解笔录); writes a timeline row.
+    """Record a session held without planning it first, with its minutes (调解笔录); a timeline row.
 
     The session's outcome is what the minutes say; the dispute's outcome is recorded with
-    `record_agreement` or `record_failure`.
+    `record_agreement` or `record_failure`. Its room must be free for the session's span.
     """
     dispute = _lock(dispute)
     ensure_may_work(dispute, by)
     _ensure_open(dispute)
-    if dispute.case.status not in (Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS):
-        raise MediationError(
-            _("The case is “%(status)s”: no session can be recorded now.")
-            % {"status": dispute.case.get_status_display()},
-            code="wrong_status",
-            http_status=409,
-        )
-    if room is not None and room.town_id != dispute.organization.town_id:
-        raise _invalid("room", _("The room belongs to another town."))
+    _ensure_sessions_possible(dispute)
+    participants = _required("participants", participants)
+    minutes = _required("minutes", minutes)
+    outcome = _choice("outcome", outcome, MediationSession.Outcome)
+    start, end = _session_span(held_at or timezone.now(), ends_at)
+    _check_room(dispute, room, start, end)
     session = MediationSession.objects.create(
         dispute=dispute,
-        held_at=held_at or timezone.now(),
+        status=MediationSession.Status.HELD,
+        held_at=start,
+        ends_at=end,
         place=(place or (room.name if room else ""))[:120],
         room=room,
-        participants=_required("participants", participants),
-        minutes=_required("minutes", minutes),
-        outcome=_choice("outcome", outcome, MediationSession.Outcome),
+        participants=participants,
+        minutes=minutes,
+        outcome=outcome,
         recorded_by=by,
     )
     _event(dispute, "record_session", by=by, note=session.minutes, data={"outcome": session.outcome})
     return session
+
+
+@transaction.atomic
+def plan_session(
+    dispute: Dispute,
+    *,
+    by: Any,
+    held_at: dt.datetime | None,
+    ends_at: dt.datetime | None = None,
+    place: str = "",
+    room: Any = None,
+    participants: str = "",
+) -> MediationSession:
+    """Schedule a session ahead (date and time, place or room, who is to attend), without minutes.
+
+    The room must be free for the span (409 `room_booked`); the time must lie ahead. Writes a
+    `plan_session` timeline row. `hold_session` records it as held; `cancel_session` and
+    `postpone_session` call it off with a reason.
+    """
+    dispute = _lock(dispute)
+    ensure_may_work(dispute, by)
+    _ensure_open(dispute)
+    _ensure_sessions_possible(dispute)
+    start, end = _session_span(held_at, ends_at)
+    if start < timezone.now():
+        raise _invalid("held_at", _("A session is planned for a time ahead."))
+    if room is None and not (place or "").strip():
+        raise _invalid("place", _("Give the room or the place of the session."))
+    _check_room(dispute, room, start, end)
+    session = MediationSession.objects.create(
+        dispute=dispute,
+        status=MediationSession.Status.PLANNED,
+        held_at=start,
+        ends_at=end,
+        place=(place or (room.name if room else ""))[:120],
+        room=room,
+        planned_participants=(participants or "").strip(),
+        recorded_by=by,
+    )
+    _event(
+        dispute,
+        "plan_session",
+        by=by,
+        note=session.place,
+        data={"session": session.pk, "held_at": start.isoformat(), "room": room.name if room else ""},
+    )
+    return session
+
+
+def _lock_session(session: MediationSession, by: Any) -> tuple[Dispute, MediationSession]:
+    dispute = _lock(session.dispute_id)
+    ensure_may_work(dispute, by)
+    _ensure_open(dispute)
+    return dispute, MediationSession.objects.select_for_update().select_related("room").get(pk=session.pk)
+
+
+@transaction.atomic
+def hold_session(
+    session: MediationSession,
+    *,
+    by: Any,
+    minutes: str,
+    participants: str = "",
+    outcome: str = MediationSession.Outcome.CONTINUE,
+    held_at: dt.datetime | None = None,
+) -> MediationSession:
+    """Record a planned session as held: who took part (the planned participants unless given), the
+    minutes and the outcome. `held_at` moves it to when it really began (not in the future; the
+    room is checked again for the new span). Writes a `record_session` timeline row.
+    """
+    dispute, session = _lock_session(session, by)
+    if session.status != MediationSession.Status.PLANNED:
+        raise _session_conflict(session, MediationSession.Status.PLANNED)
+    _ensure_sessions_possible(dispute)
+    participants = _required("participants", participants or session.planned_participants)
+    minutes = _required("minutes", minutes)
+    outcome = _choice("outcome", outcome, MediationSession.Outcome)
+    if held_at is not None and held_at != session.held_at:
+        if held_at > timezone.now():
+            raise _invalid("held_at", _("A session is recorded as held once it has begun."))
+        end = held_at + (session.ends_at - session.held_at)
+        _check_room(dispute, session.room, held_at, end, exclude=[session.pk])
+        session.held_at, session.ends_at = held_at, end
+    session.status = MediationSession.Status.HELD
+    session.participants, session.minutes, session.outcome = participants, minutes, outcome
+    session.save(update_fields=["status", "held_at", "ends_at", "participants", "minutes", "outcome"])
+    _event(
+        dispute,
+        "record_session",
+        by=by,
+        note=session.minutes,
+        data={"session": session.pk, "outcome": session.outcome},
+    )
+    return session
+
+
+@transaction.atomic
+def cancel_session(session: MediationSession, *, by: Any, reason: str) -> MediationSession:
+    """Call off a planned session, with the reason; frees its room. Writes a timeline row."""
+    dispute, session = _lock_session(session, by)
+    if session.status != MediationSession.Status.PLANNED:
+        raise _session_conflict(session, MediationSession.Status.PLANNED)
+    session.status, session.status_reason = MediationSession.Status.CANCELLED, _required("reason", reason)
+    session.save(update_fields=["status", "status_reason"])
+    _event(dispute, "cancel_session", by=by, note=session.status_reason, data={"session": session.pk})
+    return session
+
+
+@transaction.atomic
+def postpone_session(
+    session: MediationSession,
+    *,
+    by: Any,
+    reason: str,
+    held_at: dt.datetime | None,
+    ends_at: dt.datetime | None = None,
+    room: Any = None,
+    place: str = "",
+) -> MediationSession:
+    """Move a planned session to a new time (with the reason): the old one is kept as `postponed`
+    and points to the new planned session, which keeps the room unless another is given.
+    Returns the new session; writes a `postpone_session` timeline row.
+    """
+    dispute, session = _lock_session(session, by)
+    if session.status != MediationSession.Status.PLANNED:
+        raise _session_conflict(session, MediationSession.Status.PLANNED)
+    reason = _required("reason", reason)
+    start, end = _session_span(held_at, ends_at)
+    if start < timezone.now():
+        raise _invalid("held_at", _("A session is planned for a time ahead."))
+    room = room if room is not None else session.room
+    _check_room(dispute, room, start, end, exclude=[session.pk])
+    moved = MediationSession.objects.create(
+        dispute=dispute,
+        status=MediationSession.Status.PLANNED,
+        held_at=start,
+        ends_at=end,
+        place=(place or (room.name if room is not None else session.place))[:120],
+        room=room,
+        planned_participants=session.planned_participants,
+        recorded_by=by,
+    )
+    session.status, session.status_reason, session.postponed_to = (
+        MediationSession.Status.POSTPONED,
+        reason,
+        moved,
+    )
+    session.save(update_fields=["status", "status_reason", "postponed_to"])
+    _event(
+        dispute,
+        "postpone_session",
+        by=by,
+        note=reason,
+        data={"session": session.pk, "to": moved.pk, "held_at": start.isoformat()},
+    )
+    return moved
 
 
 def _check_parties(dispute: Dispute) -> None:
@@ -663,21 +1025,213 @@ def extend_settle_deadline(dispute: Dispute, *, by: Any, days: int, consent: str
     return dispute
 
 
-@transaction.atomic
-def add_document(dispute: Dispute, *, by: Any, kind: str, title: str = "", pages: int = 1) -> DossierDocument:
-    """File a document in the dossier (identity copies, evidence, signed papers ...)."""
-    dispute = _lock(dispute)
-    ensure_may_work(dispute, by)
-    _ensure_open(dispute)
-    document = DossierDocument.objects.create(
+def _file_bytes(file: Any, name: str) -> tuple[bytes, str, str]:
+    """The upload's bytes, checked like a case attachment's (`cases.services.intake`): not empty,
+    within `CASE_ATTACHMENT_MAX_BYTES`, a PDF, JPEG or PNG by its first bytes, pictures re-encoded
+    so that their metadata (GPS position, camera, time) is dropped."""
+    from fengqiao.cases.exceptions import CaseError
+    from fengqiao.cases.services.intake import clean_image, sniff_content_type
+
+    limit = settings.CASE_ATTACHMENT_MAX_BYTES
+    data = file.read(limit + 1) if hasattr(file, "read") else bytes(file)
+    name = (name or getattr(file, "name", "") or "document").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    if not data:
+        raise _invalid("file", _("The file is empty."))
+    if len(data) > limit:
+        raise _invalid("file", _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+    content_type = sniff_content_type(data[:16])
+    if content_type is None:
+        raise _invalid("file", _("Only PDF documents and photos or scans (JPEG, PNG) can be filed."))
+    if content_type.startswith("image/"):
+        try:
+            data = clean_image(data, content_type)
+        except CaseError as error:
+            raise _invalid("file", str(error)) from None
+    return data, content_type, name
+
+
+def _store_document(
+    dispute: Dispute,
+    *,
+    by: Any,
+    kind: str,
+    title: str,
+    pages: Any,
+    origin: str,
+    data: bytes | None = None,
+    content_type: str = "",
+    name: str = "",
+    sensitive: bool = False,
+    session: MediationSession | None = None,
+) -> DossierDocument:
+    try:
+        page_count = max(1, int(pages or 1))
+    except (TypeError, ValueError):
+        raise _invalid("pages", _("Enter a number of pages.")) from None
+    document = DossierDocument(
         dispute=dispute,
         kind=_choice("kind", kind, DocumentKind),
         title=(title or "")[:120],
-        pages=max(1, int(pages or 1)),
+        pages=min(page_count, 9999),
+        origin=origin,
         added_by=by,
+        session=session,
     )
-    _event(dispute, "add_document", by=by, note=document.title, data={"kind": document.kind})
+    if data is not None:
+        document.content_type, document.original_name = content_type, name
+        document.size, document.sha256 = len(data), hashlib.sha256(data).hexdigest()
+        document.sensitive = sensitive
+        extension = {"image/jpeg": "jpg", "image/png": "png"}.get(content_type, "pdf")
+        document.file.save(f"document.{extension}", ContentFile(data), save=False)
+    document.save()
+    _event(
+        dispute,
+        "add_document",
+        by=by,
+        note=document.title or document.get_kind_display(),
+        data={"kind": document.kind, "document": document.pk, "origin": origin},
+    )
+    record(
+        "dispute.add_document",
+        by=by,
+        obj=dispute,
+        changes={"document": document.pk, "kind": document.kind, "origin": origin},
+    )
     return document
+
+
+@transaction.atomic
+def add_document(
+    dispute: Dispute,
+    *,
+    by: Any,
+    kind: str,
+    title: str = "",
+    pages: int = 1,
+    file: Any = None,
+    name: str = "",
+) -> DossierDocument:
+    """File a document in the dossier: with `file` an upload (PDF, JPEG or PNG: identity copies,
+    evidence, signed papers ...; see `_file_bytes`), without it a paper copy kept in the folder.
+    Uploads may show identifiers in full, so only holders of `view_sensitive` download them.
+    Writes an `add_document` timeline row and an audit row."""
+    dispute = _lock(dispute)
+    ensure_may_work(dispute, by)
+    _ensure_open(dispute)
+    kind = _choice("kind", kind, DocumentKind)
+    if file is None:
+        return _store_document(
+            dispute, by=by, kind=kind, title=title, pages=pages, origin=DossierDocument.Origin.PAPER
+        )
+    data, content_type, name = _file_bytes(file, name)
+    return _store_document(
+        dispute,
+        by=by,
+        kind=kind,
+        title=title or name,
+        pages=pages,
+        origin=DossierDocument.Origin.UPLOAD,
+        data=data,
+        content_type=content_type,
+        name=name,
+        sensitive=True,
+    )
+
+
+def attach_generated_document(
+    dispute: Dispute, *, by: Any, kind: str, session: MediationSession | None = None
+) -> DossierDocument:
+    """Print one of the documents the system writes (registration form, minutes of a held session,
+    the agreement, the dossier cover and index) and file the PDF in the dossier, in one step.
+
+    It is printed as `by` may read it (identifiers in full for a holder of `view_sensitive`, and
+    then marked `sensitive`). Minutes default to the latest held session. The PDF is rendered
+    before the dispute is locked (WeasyPrint takes a while); the filing is one transaction.
+    """
+    from fengqiao.mediation import documents
+
+    ensure_may_work(dispute, by)
+    _ensure_open(dispute)
+    kind = _choice("kind", kind, DocumentKind)
+    if kind not in GENERATED_DOCUMENTS:
+        raise _invalid("kind", _("This document is not generated: upload it."))
+    title = DocumentKind(kind).label
+    sensitive = False
+    if kind == DocumentKind.MINUTES:
+        held = dispute.sessions.filter(status=MediationSession.Status.HELD)
+        if session is None:
+            session = held.order_by("-held_at", "-id").first()
+        elif not held.filter(pk=session.pk).exists():
+            raise _invalid("session", _("Choose a held session of this dispute."))
+        if session is None:
+            raise MediationError(_("No session has been held yet."), code="wrong_status", http_status=409)
+        pdf = documents.minutes_pdf(session, viewer=by)
+        title = f"{title} {timezone.localtime(session.held_at):%Y-%m-%d %H:%M}"
+    elif kind == DocumentKind.AGREEMENT:
+        agreement = dispute.current_agreement
+        if agreement is None or agreement.form != Agreement.Form.WRITTEN:
+            raise MediationError(
+                _("There is no written agreement to print."), code="wrong_status", http_status=409
+            )
+        pdf = documents.agreement_pdf(agreement, viewer=by)
+        sensitive = documents.prints_identifiers(dispute, viewer=by)
+    elif kind == DocumentKind.REGISTRATION:
+        pdf = documents.registration_pdf(dispute, viewer=by)
+        sensitive = documents.prints_identifiers(dispute, viewer=by)
+    else:
+        pdf = documents.dossier_pdf(dispute, viewer=by)
+    with transaction.atomic():
+        locked = _lock(dispute)
+        ensure_may_work(locked, by)
+        _ensure_open(locked)
+        return _store_document(
+            locked,
+            by=by,
+            kind=kind,
+            title=str(title),
+            pages=_pdf_pages(pdf),
+            origin=DossierDocument.Origin.GENERATED,
+            data=pdf,
+            content_type="application/pdf",
+            name=f"{kind}-{dispute.pk}.pdf",
+            sensitive=sensitive,
+            session=session if kind == DocumentKind.MINUTES else None,
+        )
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        return len(PdfReader(io.BytesIO(pdf)).pages)
+    except Exception:
+        return 1
+
+
+def open_document(document: DossierDocument, *, by: Any) -> Any:
+    """The document's file for download, opened; one `mediation.dossier_document` audit row each.
+
+    Scoping is the caller's (`queries.get_document_for_user`); a `sensitive` file (uploads, and
+    documents printed with identifiers in full) needs `view_sensitive` (PermissionDenied).
+    """
+    from fengqiao.core.masking import may_see_sensitive
+
+    if not document.file:
+        raise MediationError(
+            _("This document is a paper copy: there is no file."), code="no_file", http_status=404
+        )
+    if document.sensitive and not may_see_sensitive(by):
+        raise PermissionDenied(_("This document may show identifiers in full: you may not open it."))
+    handle = document.file.open("rb")
+    record(
+        "mediation.dossier_document",
+        by=by,
+        obj=document.dispute,
+        changes={"document": document.pk, "kind": document.kind},
+    )
+    return handle
 
 
 @transaction.atomic

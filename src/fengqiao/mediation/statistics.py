@@ -1,23 +1,36 @@
 """The monthly mediation table (人民调解工作统计月报), Ministry of Justice style, and the honest rate.
 
-Every figure is a count over one `Q` made by `figure_q(params)` from the figure's parameters; the
-list page behind it (`mediation:dispute_list?month=...&<params>`) filters with the same function
-(`filters.DisputeFilter`), so a figure and its list cannot disagree.
+Every figure is a count over one `Q` made by `figure_q(params, end=...)` from the figure's
+parameters; the list page behind it (`mediation:dispute_list?month=...&<params>`) filters with the
+same function (`filters.DisputeFilter`), so a figure and its list cannot disagree.
 
-Definitions (DESIGN.md "Honest numbers"):
+A month's figures are those of the disputes registered (受理) in the month, **as they stood at the
+month's end**: every outcome is dated by its own event (the agreement's effective date, the
+failure's record, the case timeline's status changes), and nothing dated after the month's end
+counts. So a filed month never changes later: a dispute registered on 28 October and settled on
+3 November is October's pending dispute in October's table, and counts as settled in the
+cumulative figures (年度累计, registered from January 1, as at the end of the month shown) from
+November on. The columns add up: accepted = agreement + failure + pending.
 
-- accepted: disputes registered (受理) in the month; a reopened dispute is one row, counted once;
-- agreement: the case is settled now (resolved, verified or closed, so not a reopened case back in
-  progress) with an agreement in effect: its latest agreement is oral, or written and signed. An
+Definitions (DESIGN.md "Honest numbers"), all as at the period's end:
+
+- accepted: disputes registered in the period; a reopened dispute is one row, counted once;
+- agreement: the case settled (resolved, verified or closed, so not a reopened case back in
+  progress) with an agreement in effect: its latest agreement oral, or written and signed. An
   unsigned written agreement is not yet a success;
-- failure: the case is settled now with mediation failed; pending: everything else;
+- failure: the case settled with mediation failed; pending: everything else;
 - success rate (调解成功率): agreements / (agreements + failures);
-- resolution rate (化解率): disputes closed (archived) with an agreement in effect / accepted. A
-  reopened dispute counts once, and only once it is closed again; a dispute a department
-  returned stays the center's and counts as resolved only when it is;
+- resolution rate (化解率): disputes closed (by archiving the dossier, the only way a dispute under
+  mediation closes) with an agreement in effect / accepted. A reopened dispute counts once, and
+  only once closed again; a dispute a department returned stays the center's and counts as
+  resolved only when it is;
 - amount in agreements: the sum of the amounts of the terms of the agreements counted;
 - kept from turning criminal / from a group petition: disputes flagged with that risk that ended
   in an agreement (防止民间纠纷引起刑事案件 / 群体性上访).
+
+Rows are by the dispute's type, source and referrer (诉调 / 警调 / 检调 / 访调 对接) as recorded
+now: correcting a wrongly recorded type moves the dispute to its right row, which is a
+correction, not a silent change.
 """
 
 from __future__ import annotations
@@ -30,13 +43,22 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.lookups import Exact, In
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fengqiao.cases.models import Status
-from fengqiao.mediation.models import Agreement, AgreementTerm, Dispute, DisputeType, Outcome, Source
+from fengqiao.cases.models import CaseEvent, Status
+from fengqiao.mediation.models import (
+    Agreement,
+    AgreementTerm,
+    Dispute,
+    DisputeType,
+    Outcome,
+    Referral,
+    Source,
+)
 
 #: The parameters a figure may carry; each is also a filter of the list page.
 FIGURE_PARAMS = ("dispute_type", "source", "referral", "outcome", "resolved", "kept")
@@ -46,35 +68,74 @@ FIGURE_PARAMS = ("dispute_type", "source", "referral", "outcome", "resolved", "k
 SETTLED_STATUSES = (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)
 
 
-def _newer_agreement(agreement_ref: str, dispute_ref: str) -> Exists:
-    return Exists(Agreement.objects.filter(dispute=OuterRef(dispute_ref), pk__gt=OuterRef(agreement_ref)))
+def _local(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
 
 
-def agreement_in_effect_q() -> Q:
-    """The dispute's latest agreement has taken effect (oral, or written and signed)."""
-    in_effect = Agreement.objects.filter(dispute=OuterRef("pk"), effective_on__isnull=False).filter(
-        ~_newer_agreement("pk", "dispute")
+def _status_q(statuses: tuple[str, ...], end: dt.datetime | None, ref: str = "case") -> Q:
+    """The case's status was one of `statuses` at `end` (now when None): the `to_status` of the
+    last timeline row before it (the timeline is append-only; every row carries the status after it)."""
+    if end is None:
+        return Q(**{f"{ref}__status__in": statuses})
+    last = (
+        CaseEvent.objects.filter(case=OuterRef(ref), at__lt=end)
+        .order_by("-at", "-pk")
+        .values("to_status")[:1]
     )
-    return Q(Exists(in_effect))
+    if len(statuses) == 1:
+        return Q(Exact(Subquery(last), statuses[0]))
+    return Q(In(Subquery(last), list(statuses)))
 
 
-def agreement_q() -> Q:
-    """Settled by an agreement in effect: the case settled now, the latest agreement signed or oral."""
-    return Q(outcome=Outcome.AGREEMENT, case__status__in=SETTLED_STATUSES) & agreement_in_effect_q()
+def _agreements_by(end: dt.datetime | None, dispute_ref: str) -> QuerySet[Agreement]:
+    """The dispute's agreements recorded before `end` (all when None)."""
+    agreements = Agreement.objects.filter(dispute=OuterRef(dispute_ref))
+    return agreements if end is None else agreements.filter(created_at__lt=end)
 
 
-def failure_q() -> Q:
-    return Q(outcome=Outcome.FAILURE, case__status__in=SETTLED_STATUSES)
+def _latest_in_effect(end: dt.datetime | None, dispute_ref: str) -> QuerySet[Agreement]:
+    """The dispute's latest agreement recorded before `end`, if it had taken effect by then."""
+    in_effect = _agreements_by(end, dispute_ref).filter(effective_on__isnull=False)
+    if end is not None:
+        in_effect = in_effect.filter(effective_on__lt=timezone.localtime(end).date())
+    newer = Agreement.objects.filter(dispute=OuterRef("dispute"), pk__gt=OuterRef("pk"))
+    if end is not None:
+        newer = newer.filter(created_at__lt=end)
+    return in_effect.filter(~Exists(newer))
 
 
-def resolved_q() -> Q:
-    """The numerator of the resolution rate: closed with an agreement in effect (a reopened case
-    counts only once closed again)."""
-    return Q(case__status=Status.CLOSED) & agreement_q()
+def agreement_in_effect_q(end: dt.datetime | None = None) -> Q:
+    """The dispute's latest agreement (as at `end`) had taken effect (oral, or written and signed)."""
+    return Q(Exists(_latest_in_effect(end, "pk")))
 
 
-def figure_q(params: Mapping[str, Any]) -> Q:
-    """The disputes a figure counts, from its parameters (unknown or blank parameters ignored)."""
+def _failed_q(end: dt.datetime | None) -> Q:
+    # A failure recorded after `end` (after a reopening) is not yet one; the outcome before it was
+    # an agreement only if one had taken effect (`agreement_q`).
+    query = Q(outcome=Outcome.FAILURE)
+    return query if end is None else query & Q(outcome_at__lt=end)
+
+
+def agreement_q(end: dt.datetime | None = None) -> Q:
+    """Settled by an agreement in effect, as at `end` (now when None)."""
+    return _status_q(SETTLED_STATUSES, end) & ~_failed_q(end) & agreement_in_effect_q(end)
+
+
+def failure_q(end: dt.datetime | None = None) -> Q:
+    return _status_q(SETTLED_STATUSES, end) & _failed_q(end)
+
+
+def resolved_q(end: dt.datetime | None = None) -> Q:
+    """The numerator of the resolution rate: closed with an agreement in effect, as at `end` (a
+    reopened case counts only once closed again). A dispute under mediation closes only by
+    archiving its dossier (`apps.py` guards the case's generic close), and one without an archive
+    date (closed before that guard) does not count."""
+    return _status_q((Status.CLOSED,), end) & Q(archived_at__isnull=False) & agreement_q(end)
+
+
+def figure_q(params: Mapping[str, Any], *, end: dt.datetime | None = None) -> Q:
+    """The disputes a figure counts, from its parameters, as at `end` (unknown or blank parameters
+    ignored). The period's own filter (registered in it) is `month_q` / `since_january_q`."""
     query = Q()
     value = params.get("dispute_type")
     if value:
@@ -87,18 +148,18 @@ def figure_q(params: Mapping[str, Any]) -> Q:
         query &= Q(referral=value)
     value = params.get("outcome")
     if value == "pending":
-        query &= ~(agreement_q() | failure_q())
+        query &= ~(agreement_q(end) | failure_q(end))
     elif value == Outcome.AGREEMENT:
-        query &= agreement_q()
+        query &= agreement_q(end)
     elif value == Outcome.FAILURE:
-        query &= failure_q()
+        query &= failure_q(end)
     if params.get("resolved") in ("1", "true", True):
-        query &= resolved_q()
+        query &= resolved_q(end)
     value = params.get("kept")
     if value == "criminal":
-        query &= Q(risk_criminal=True) & agreement_q()
+        query &= Q(risk_criminal=True) & agreement_q(end)
     elif value == "petition":
-        query &= Q(risk_group_petition=True) & agreement_q()
+        query &= Q(risk_group_petition=True) & agreement_q(end)
     return query
 
 
@@ -112,13 +173,14 @@ def parse_month(value: str | None, *, today: dt.date | None = None) -> dt.date:
         return today.replace(day=1)
 
 
+def month_end(month: dt.date) -> dt.datetime:
+    """The first moment after the month (local time): figures are as at this instant."""
+    return _local((month + dt.timedelta(days=32)).replace(day=1))
+
+
 def month_q(month: dt.date, *, first: dt.date | None = None) -> Q:
     """Disputes registered in the month (or from `first` to the month's end), in local time."""
-    tz = timezone.get_default_timezone()
-    start = dt.datetime.combine(first or month, dt.time.min, tzinfo=tz)
-    following = (month + dt.timedelta(days=32)).replace(day=1)
-    end = dt.datetime.combine(following, dt.time.min, tzinfo=tz)
-    return Q(registered_at__gte=start, registered_at__lt=end)
+    return Q(registered_at__gte=_local(first or month), registered_at__lt=month_end(month))
 
 
 def since_january_q(month: dt.date) -> Q:
@@ -152,11 +214,22 @@ class MonthlyTable:
     month: dt.date
     by_type: list[Row] = field(default_factory=list)
     by_source: list[Row] = field(default_factory=list)
+    #: The referred disputes by who referred them (诉调 / 警调 / 检调 / 访调 对接, and government).
+    by_referral: list[Row] = field(default_factory=list)
     total: Row | None = None
     kept_criminal: Figure | None = None
     kept_petition: Figure | None = None
     resolution_rate: Decimal | None = None
     cumulative_resolution_rate: Decimal | None = None
+    #: Whose table it is: the town(s) of the disputes in scope, and the organisation when only one.
+    town_name: str = ""
+
+    @property
+    def title(self) -> str:
+        """Whose table, what, and which month: "安国镇 人民调解工作统计月报 2026-11"."""
+        return " ".join(
+            part for part in (self.town_name, _("Monthly mediation statistics"), f"{self.month:%Y-%m}") if part
+        )
 
 
 COLUMNS = {
@@ -180,19 +253,38 @@ def _rate(numerator: int, denominator: int) -> Decimal | None:
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"))
 
 
-def agreed_amounts(disputes: QuerySet[Dispute], group: str) -> dict[str, Decimal]:
-    """The sum of the amounts of the agreed terms (the latest agreement of each dispute counted as an
-    agreement), by `group` (a field of the dispute): one query."""
+def agreed_amounts(
+    disputes: QuerySet[Dispute], group: str, *, end: dt.datetime | None = None
+) -> dict[str, Decimal]:
+    """The sum of the amounts of the agreed terms (of each dispute counted as an agreement as at
+    `end`, the agreement then in effect), by `group` (a field of the dispute): one query."""
+    in_effect = _latest_in_effect(end, "dispute").filter(pk=OuterRef("agreement"))
     terms = AgreementTerm.objects.filter(
-        agreement__dispute__in=disputes.filter(agreement_q()).values("pk"), amount__isnull=False
-    ).filter(~_newer_agreement("agreement", "agreement__dispute"))
+        agreement__dispute__in=disputes.filter(agreement_q(end)).values("pk"), amount__isnull=False
+    ).filter(Exists(in_effect.values("pk")))
     rows = terms.order_by().values_list(f"agreement__dispute__{group}").annotate(total=Sum("amount"))
     return dict(rows)
 
 
+def scope_name(disputes: QuerySet[Dispute]) -> str:
+    """The town(s) of the disputes in scope, with the organisation's name when there is only one."""
+    rows = list(
+        disputes.order_by()
+        .values_list("organization__town__name", "organization__name")
+        .distinct()[:20]
+    )
+    towns = list(dict.fromkeys(town for town, _org in rows if town))
+    organizations = {org for _town, org in rows}
+    name = "、".join(towns)
+    if len(organizations) == 1:
+        name = " ".join(part for part in (name, next(iter(organizations))) if part)
+    return name
+
+
 def monthly_table(disputes: QuerySet[Dispute], month: dt.date) -> MonthlyTable:
     """The month's table over `disputes` (already scoped with `visible_to`): a fixed number of queries."""
-    table = MonthlyTable(month=month)
+    table = MonthlyTable(month=month, town_name=scope_name(disputes))
+    end = month_end(month)
 
     def aggregate(group: str, keys: list[tuple[str, str]], cumulative: bool = False) -> list[Row]:
         base = disputes.filter(since_january_q(month) if cumulative else month_q(month))
@@ -204,9 +296,9 @@ def monthly_table(disputes: QuerySet[Dispute], month: dt.date) -> MonthlyTable:
         for key, _label in keys:
             group_params = {group: key} if key else {}
             for column, extra in COLUMNS.items():
-                spec[f"{key}__{column}"] = Count("pk", filter=figure_q({**group_params, **extra}))
+                spec[f"{key}__{column}"] = Count("pk", filter=figure_q({**group_params, **extra}, end=end))
         values = base.aggregate(**spec)
-        amounts = agreed_amounts(base, group)
+        amounts = agreed_amounts(base, group, end=end)
         rows = []
         for key, label in keys:
             group_params = {group: key} if key else {}
@@ -236,13 +328,16 @@ def monthly_table(disputes: QuerySet[Dispute], month: dt.date) -> MonthlyTable:
 
     types = [(t.value, str(t.label)) for t in DisputeType]
     sources = [(s.value, str(s.label)) for s in Source]
+    referrals = [(r.value, str(r.label)) for r in Referral]
     total = [("", _("Total"))]
     table.by_type = aggregate("dispute_type", types)
     table.by_source = aggregate("source", sources)
+    table.by_referral = aggregate("referral", referrals)
     table.total = aggregate("dispute_type", total)[0]
     for rows, cumulative_rows in (
         (table.by_type, aggregate("dispute_type", types, cumulative=True)),
         (table.by_source, aggregate("source", sources, cumulative=True)),
+        (table.by_referral, aggregate("referral", referrals, cumulative=True)),
         ([table.total], aggregate("dispute_type", total, cumulative=True)),
     ):
         for row, cumulative_row in zip(rows, cumulative_rows, strict=True):
@@ -253,8 +348,8 @@ def monthly_table(disputes: QuerySet[Dispute], month: dt.date) -> MonthlyTable:
         int(cumulative_total.resolved.value), int(cumulative_total.accepted.value)
     )
     kept = disputes.filter(month_q(month)).aggregate(
-        criminal=Count("pk", filter=figure_q({"kept": "criminal"})),
-        petition=Count("pk", filter=figure_q({"kept": "petition"})),
+        criminal=Count("pk", filter=figure_q({"kept": "criminal"}, end=end)),
+        petition=Count("pk", filter=figure_q({"kept": "petition"}, end=end)),
     )
     table.kept_criminal = Figure(kept["criminal"], list_url(month, {"kept": "criminal"}))
     table.kept_petition = Figure(kept["petition"], list_url(month, {"kept": "petition"}))
@@ -263,13 +358,18 @@ def monthly_table(disputes: QuerySet[Dispute], month: dt.date) -> MonthlyTable:
 
 
 def monthly_xlsx(table: MonthlyTable, *, town_name: str = "") -> bytes:
-    """The table as an xlsx workbook (one sheet, the page's rows and totals)."""
+    """The table as an xlsx workbook (one sheet, the page's rows and totals), titled with the town
+    (or organisation) and the month, also in the workbook's properties."""
     from openpyxl import Workbook
 
+    if town_name:
+        table.town_name = town_name
     workbook = Workbook()
+    workbook.properties.title = table.title
     sheet = workbook.active
     sheet.title = f"{table.month:%Y-%m}"
-    sheet.append([_("Mediation statistics"), town_name, f"{table.month:%Y-%m}"])
+    sheet.append([table.title])
+    sheet.append([_("Mediation statistics"), table.town_name, f"{table.month:%Y-%m}"])
     header = [
         "",
         _("Accepted"),
@@ -315,6 +415,7 @@ def monthly_xlsx(table: MonthlyTable, *, town_name: str = "") -> bytes:
 
     write(table.by_type, _("By type"))
     write(table.by_source, _("By source"))
+    write(table.by_referral, _("By referrer"))
     assert table.total is not None
     write([table.total], _("Total"))
     sheet.append([])

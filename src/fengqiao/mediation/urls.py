@@ -22,6 +22,9 @@ urlpatterns = [
         )
         for action in views.ACTIONS
     ),
+    path("parties/<int:pk>/edit/", views.party_edit, name="party_edit"),
+    path("parties/<int:pk>/remove/", views.party_remove, name="party_remove"),
+    path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("screening/", views.screening, name="screening"),
     path("screening/<int:pk>/submit/", views.screening_submit, name="screening_submit"),
     path("statistics/", views.statistics_page, name="statistics"),

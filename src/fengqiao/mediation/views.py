@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,9 @@ from fengqiao.accounts.models import CENTER_ROLES, GRID_ROLES, Role
 from fengqiao.cases.exceptions import CaseError
 from fengqiao.cases.models import Case
 from fengqiao.core.exceptions import DomainError
+from fengqiao.core.masking import may_see_sensitive
 from fengqiao.mediation import documents, forms, queries, services, sla, statistics
+from fengqiao.mediation.exceptions import MediationError
 from fengqiao.mediation.filters import DisputeFilter
 from fengqiao.mediation.models import AgreementTerm, Dispute, MediationSession, Screening
 
@@ -157,7 +159,12 @@ def _detail_context(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
         "case": dispute.case,
         "parties": queries.parties_for(dispute, request.user),
         "investigations": list(dispute.investigations.select_related("by")),
-        "sessions": list(dispute.sessions.select_related("room", "recorded_by")),
+        "sessions": [
+            (session, _session_forms(session))
+            for session in dispute.sessions.select_related("room", "recorded_by")
+        ],
+        "documents": list(dispute.documents.select_related("added_by")),
+        "may_see_sensitive": may_see_sensitive(request.user),
         "agreement": agreement,
         "terms": list(agreement.terms.all()) if agreement else [],
         "follow_ups": list(dispute.follow_ups.select_related("by")),
@@ -169,6 +176,29 @@ def _detail_context(request: HttpRequest, dispute: Dispute) -> dict[str, Any]:
             for name, (form_class, kwargs) in _detail_forms(request, dispute).items()
         },
         "performance_choices": AgreementTerm.Performance.choices,
+    }
+
+
+def _session_forms(session: MediationSession) -> dict[str, Any]:
+    """The forms a planned session offers: record it as held, cancel it, postpone it."""
+    if session.status != MediationSession.Status.PLANNED:
+        return {}
+    prefix = f"id_s{session.pk}_%s"
+    return {
+        "hold": forms.HoldSessionForm(
+            auto_id=prefix.replace("_s", "_hold", 1),
+            initial={
+                "session": session.pk,
+                "participants": session.planned_participants,
+                "held_at": timezone.localtime(session.held_at).replace(second=0, microsecond=0),
+            },
+        ),
+        "cancel": forms.CancelSessionForm(
+            auto_id=prefix.replace("_s", "_cancel", 1), initial={"session": session.pk}
+        ),
+        "postpone": forms.PostponeSessionForm(
+            auto_id=prefix.replace("_s", "_postpone", 1), initial={"session": session.pk, "duration": 60}
+        ),
     }
 
 
@@ -186,6 +216,11 @@ def _detail_forms(request: HttpRequest, dispute: Dispute) -> dict[str, tuple[typ
                 },
             },
         ),
+        "plan_session": (
+            forms.PlanSessionForm,
+            {"user": request.user, "initial": {"room": dispute.room_id, "duration": 60}},
+        ),
+        "generate_document": (forms.GenerateDocumentForm, {}),
         "agreement": (forms.AgreementForm, {"initial": {"facts": dispute.facts}}),
         "sign": (forms.SignForm, {"initial": {"signed_on": timezone.localdate()}}),
         "failure": (forms.FailureForm, {}),
@@ -219,6 +254,19 @@ def _term(dispute: Dispute, data: dict[str, Any]) -> AgreementTerm:
     return get_object_or_404(AgreementTerm, pk=data["term"], agreement__dispute=dispute)
 
 
+def _session(dispute: Dispute, data: dict[str, Any]) -> MediationSession:
+    return get_object_or_404(MediationSession, pk=data.pop("session"), dispute=dispute)
+
+
+def _generate(dispute: Dispute, data: dict[str, Any], by: Any) -> Any:
+    session = (
+        get_object_or_404(MediationSession, pk=data["session"], dispute=dispute)
+        if data.get("session")
+        else None
+    )
+    return services.attach_generated_document(dispute, by=by, kind=data["kind"], session=session)
+
+
 ACTIONS: dict[str, tuple[type[Any], Action, Any]] = {
     "party": (
         forms.PartyForm,
@@ -234,6 +282,35 @@ ACTIONS: dict[str, tuple[type[Any], Action, Any]] = {
         forms.SessionForm,
         lambda d, data, by, r: services.record_session(d, by=by, **data),
         _l("Session recorded."),
+    ),
+    "plan_session": (
+        forms.PlanSessionForm,
+        lambda d, data, by, r: services.plan_session(d, by=by, **r._service_fields),  # type: ignore[attr-defined]
+        _l("Session planned."),
+    ),
+    "hold_session": (
+        forms.HoldSessionForm,
+        lambda d, data, by, r: services.hold_session(_session(d, data), by=by, **data),
+        _l("Session recorded as held."),
+    ),
+    "cancel_session": (
+        forms.CancelSessionForm,
+        lambda d, data, by, r: services.cancel_session(_session(d, data), by=by, **data),
+        _l("Session cancelled."),
+    ),
+    "postpone_session": (
+        forms.PostponeSessionForm,
+        lambda d, data, by, r: services.postpone_session(
+            _session(d, data),
+            by=by,
+            **r._service_fields,  # type: ignore[attr-defined]
+        ),
+        _l("Session postponed."),
+    ),
+    "generate_document": (
+        forms.GenerateDocumentForm,
+        lambda d, data, by, r: _generate(d, data, by),
+        _l("Document attached to the dossier."),
     ),
     "agreement": (
         forms.AgreementForm,
@@ -287,7 +364,7 @@ ACTIONS: dict[str, tuple[type[Any], Action, Any]] = {
     ),
     "document": (
         forms.DocumentForm,
-        lambda d, data, by, r: services.add_document(d, by=by, **data),
+        lambda d, data, by, r: services.add_document(d, by=by, **r._service_fields),  # type: ignore[attr-defined]
         _l("Document filed."),
     ),
     "archive": (
@@ -309,13 +386,15 @@ def dispute_action_view(action: str) -> Callable[[HttpRequest, int], HttpRespons
         kwargs: dict[str, Any] = {}
         if form_class is forms.PartyForm:
             kwargs["dispute"] = dispute
-        if form_class is forms.SessionForm:
+        if form_class in (forms.SessionForm, forms.PlanSessionForm):
             kwargs["user"] = request.user
-        form = form_class(request.POST, **kwargs)
+        form = form_class(request.POST, request.FILES, **kwargs)
         if not form.is_valid():
             messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
             return redirect(f"{reverse('mediation:dispute_detail', args=[pk])}#{action}")
         data = dict(form.cleaned_data)
+        if hasattr(form, "service_fields"):
+            request._service_fields = form.service_fields()  # type: ignore[attr-defined]
         if isinstance(form, forms.AgreementForm):
             request._agreement_terms = form.terms()  # type: ignore[attr-defined]
         try:
@@ -330,7 +409,64 @@ def dispute_action_view(action: str) -> Callable[[HttpRequest, int], HttpRespons
     return view
 
 
+# --- parties -------------------------------------------------------------------------------------
+
+
+@login_required
+def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a party: identifiers are never pre-filled (blank keeps them, masked as placeholder)."""
+    _require(request, WORK_ROLES)
+    party = queries.get_party_for_user(request.user, pk)
+    form = forms.PartyEditForm(request.POST or None, party=party)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_party(party, by=request.user, **form.service_fields())
+        except (DomainError, CaseError) as error:
+            _refused(request, error, form)
+        else:
+            messages.success(request, _("Party corrected."))
+            return redirect(f"{reverse('mediation:dispute_detail', args=[party.dispute_id])}#party")
+    return render(
+        request,
+        "mediation/party_edit.html",
+        {"form": form, "party": party, "dispute": party.dispute, "removable": not party.dispute.outcome},
+    )
+
+
+@login_required
+@require_POST
+def party_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a party added by mistake (before the outcome is recorded)."""
+    _require(request, WORK_ROLES)
+    party = queries.get_party_for_user(request.user, pk)
+    dispute_pk = party.dispute_id
+    try:
+        services.remove_party(party, by=request.user, reason=request.POST.get("reason", "")[:200])
+    except (DomainError, CaseError) as error:
+        _refused(request, error)
+        return redirect("mediation:party_edit", pk=pk)
+    messages.success(request, _("Party removed."))
+    return redirect(f"{reverse('mediation:dispute_detail', args=[dispute_pk])}#party")
+
+
 # --- documents -----------------------------------------------------------------------------------
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A dossier document's file, in scope; `sensitive` files for holders of `view_sensitive` only."""
+    _require(request, READ_ROLES)
+    document = queries.get_document_for_user(request.user, pk)
+    try:
+        handle = services.open_document(document, by=request.user)
+    except MediationError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.original_name or f"document-{document.pk}",
+    )
 
 
 def _pdf(content: bytes, name: str) -> HttpResponse:
@@ -386,7 +522,10 @@ def minutes_pdf(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     _require(request, READ_ROLES)
     dispute = queries.get_dispute_for_user(request.user, pk)
     session = get_object_or_404(
-        MediationSession.objects.select_related("recorded_by"), pk=session_pk, dispute=dispute
+        MediationSession.objects.select_related("recorded_by"),
+        pk=session_pk,
+        dispute=dispute,
+        status=MediationSession.Status.HELD,
     )
     return _document(
         request, lambda: documents.minutes_pdf(session, viewer=request.user), f"minutes-{session.pk}.pdf", pk

@@ -130,3 +130,31 @@ def agree(dispute: Any, by: Any, **fields: Any) -> Any:
     }
     values.update(fields)
     return services.record_agreement(dispute, by=by, **values)
+
+
+#: The smallest well-formed PDF header a sniffer accepts (the dossier keeps it as it is).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def photo_with_gps(fmt: str = "JPEG") -> bytes:
+    """A small photo carrying EXIF with a GPS position and a comment (fictional values)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (40, 30), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "FictionalCam"  # Make
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 0.0), 3: "E", 4: (116.0, 23.0, 0.0)}  # GPS
+    buffer = io.BytesIO()
+    if fmt == "JPEG":
+        image.save(buffer, format="JPEG", exif=exif, comment=b"secret comment")
+    else:
+        image.save(buffer, format="PNG", exif=exif)
+    return buffer.getvalue()
+
+
+def upload(name: str, data: bytes) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)

@@ -13,7 +13,7 @@ from fengqiao.cases.models import Status
 from fengqiao.mediation import sla
 from fengqiao.mediation.models import Dispute, Screening
 
-from .conftest import ID_APPLICANT, ID_RESPONDENT, local, make_dispute
+from .conftest import ID_APPLICANT, ID_RESPONDENT, PDF_BYTES, local, make_dispute, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,13 @@ def test_a_mediator_runs_a_dispute_from_registration_to_archive(client, mediator
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).replace("\n", "")
         assert "王大山改排水沟" in text and "(2026)安人调字第1号" in text
         post(client, "dispute_sign", dispute, {"signed_on": "2026-11-02"})
-        post(client, "dispute_document", dispute, {"kind": "identity", "title": "身份证", "pages": 2})
+        post(
+            client,
+            "dispute_document",
+            dispute,
+            {"kind": "identity", "title": "身份证", "pages": 2, "file": upload("id.pdf", PDF_BYTES)},
+        )
+        assert dispute.documents.get().origin == "upload"
         response = post(client, "dispute_archive", dispute, {})
         assert response.status_code == 302
     dispute.refresh_from_db()
