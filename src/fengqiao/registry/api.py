@@ -4,6 +4,7 @@
     GET/PATCH       /api/v1/registry/<kind>/{id}/
     POST            /api/v1/registry/<kind>/{id}/reveal/      {field, purpose} -> {field, value} (audited)
     GET/POST        /api/v1/registry/visits/                  POST honours `Idempotency-Key`
+    POST            /api/v1/registry/visits/{id}/photos/      multipart `file`, `Idempotency-Key` required
     GET             /api/v1/registry/todo/                    key persons whose visit is due or missed
     GET             /api/v1/registry/search/?q=               persons and places in scope
     GET/POST        /api/v1/registry/patrols/                 POST starts a patrol
@@ -24,9 +25,16 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -294,11 +302,50 @@ class VisitViewSet(RegistryAPIMixin, mixins.ListModelMixin, viewsets.GenericView
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Visit]:
-        return Visit.objects.visible_to(self.request.user).select_related("by").order_by("-at", "-id")
+        return (
+            Visit.objects.visible_to(self.request.user)
+            .select_related("by")
+            .prefetch_related("photos")
+            .order_by("-at", "-id")
+        )
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(
             s.VisitSerializer(queries.get_visit_for_user(request.user, pk), context={"request": request}).data
+        )
+
+    @extend_schema(
+        summary="Add a photo to a visit I recorded (idempotent with Idempotency-Key)",
+        tags=["registry"],
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="A retry with the same key answers the first photo again (201, header "
+                "`Idempotent-Replayed: true`); the key used before for another visit is a 422.",
+            )
+        ],
+        request={
+            "multipart/form-data": inline_serializer(
+                "VisitPhotoUpload", fields={"file": serializers.FileField()}
+            )
+        },
+        responses={201: s.VisitPhotoSerializer, **_errors(400, 403, 404, 422)},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def photos(self, request: Request, pk: str) -> Response:
+        visit = queries.get_visit_for_user(request.user, pk)
+        key = _idempotency_key(request)
+        if not key:
+            raise exceptions.ValidationError({"Idempotency-Key": [_("Send an idempotency key.")]})
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise exceptions.ValidationError({"file": [_("Choose a photo.")]})
+        photo = services.add_visit_photo(visit, by=request.user, file=upload, idempotency_key=key)
+        return Response(
+            s.VisitPhotoSerializer(photo).data, status=status.HTTP_201_CREATED, headers=_replayed(photo)
         )
 
     @extend_schema(

@@ -504,6 +504,54 @@ class Visit(TimeStampedModel):
         return f"{self.at:%Y-%m-%d} {self.key_person or self.household}"
 
 
+def visit_photo_path(instance: VisitPhoto, filename: str) -> str:
+    # A random stored name: the photo shows a person's home, its path must not be guessable.
+    import secrets
+
+    from django.utils import timezone
+
+    extension = "png" if instance.content_type == "image/png" else "jpg"
+    return f"registry/visits/{timezone.now():%Y/%m}/{secrets.token_urlsafe(16)}.{extension}"
+
+
+class VisitPhotoQuerySet(models.QuerySet["VisitPhoto"]):
+    def visible_to(self, user: Any) -> Any:
+        """The photos of the visits the user sees (personal data: the visit's scope, no wider)."""
+        return self.filter(visit__in=Visit.objects.visible_to(user).values("pk"))
+
+
+class VisitPhoto(models.Model):
+    """A photo taken on a visit (走访照片), shrunk on the phone and stripped of its metadata here.
+
+    `idempotency_key` (scoped to the uploader) makes a photo sent again from the outbox one row.
+    """
+
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("file"), upload_to=visit_photo_path, max_length=200)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=200, null=True, blank=True, unique=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = VisitPhotoQuerySet.as_manager()
+
+    replayed = False
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+        ordering = ["visit_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}/{self.pk}"
+
+
 class PatrolQuerySet(ScopedQuerySet["Patrol"]):
     region_path_lookup = "grid__village__path"
     grid_lookup = "grid_id"
@@ -682,5 +730,6 @@ __all__ = [
     "Place",
     "Sex",
     "Visit",
+    "VisitPhoto",
     "VisitState",
 ]

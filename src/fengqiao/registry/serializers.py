@@ -22,6 +22,7 @@ from fengqiao.registry.models import (
     Person,
     Place,
     Visit,
+    VisitPhoto,
 )
 
 
@@ -275,14 +276,41 @@ class KeyPersonWriteSerializer(serializers.ModelSerializer[KeyPerson]):
         validators: list[Any] = []
 
 
+class VisitPhotoSerializer(serializers.ModelSerializer[VisitPhoto]):
+    url = serializers.SerializerMethodField(help_text="The photo, for whoever sees the visit (logged in).")
+
+    class Meta:
+        model = VisitPhoto
+        fields = ["id", "visit", "content_type", "size", "created_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, photo: VisitPhoto) -> str:
+        from django.urls import reverse
+
+        return reverse("registry:visit_photo", args=[photo.pk])
+
+
 class VisitSerializer(serializers.ModelSerializer[Visit]):
     by_name = serializers.CharField(source="by.display_name", read_only=True)
     lon = PointField()
     lat = PointField()
+    photos = VisitPhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = Visit
-        fields = ["id", "key_person", "household", "grid", "by", "by_name", "at", "note", "lon", "lat"]
+        fields = [
+            "id",
+            "key_person",
+            "household",
+            "grid",
+            "by",
+            "by_name",
+            "at",
+            "note",
+            "lon",
+            "lat",
+            "photos",
+        ]
         read_only_fields = fields
 
 

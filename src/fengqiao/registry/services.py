@@ -37,6 +37,7 @@ from fengqiao.registry.models import (
     Person,
     Place,
     Visit,
+    VisitPhoto,
     VisitState,
 )
 
@@ -296,6 +297,66 @@ def record_visit(
         )
     audit.record("registry.visit.create", by=by, obj=visit)
     return visit, True
+
+
+#: A phone sends photos shrunk to 1280 px (a few hundred KB); this is for a camera's original.
+VISIT_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def add_visit_photo(visit: Visit, *, by: Any, file: Any, idempotency_key: str) -> VisitPhoto:
+    """Add a photo to a visit the user recorded (走访照片); idempotent by `idempotency_key`.
+
+    JPEG or PNG only (sniffed from the bytes), re-encoded so that no EXIF (GPS, camera) is kept.
+    A retry with the same key answers the first photo (`replayed` True); the key used before for
+    another visit is a 422. Writes the photo and a `registry.visit.photo` audit row.
+    """
+    from django.core.files.base import ContentFile
+
+    from fengqiao.cases.services.intake import clean_image, sniff_content_type
+    from fengqiao.core.exceptions import DomainError
+
+    scoped_key = _scoped_key(by, idempotency_key)
+    if scoped_key and (existing := VisitPhoto.objects.filter(idempotency_key=scoped_key).first()):
+        if existing.visit_id != visit.pk:
+            raise _conflict(_("This idempotency key was already used for a photo of another visit."))
+        existing.replayed = True
+        return existing
+    if visit.by_id != getattr(by, "pk", None):
+        raise PermissionDenied(_("Photos can be added only to visits you recorded."))
+    data = file.read(VISIT_PHOTO_MAX_BYTES + 1) if hasattr(file, "read") else bytes(file)
+    if not data:
+        raise _invalid("file", _("The file is empty."))
+    if len(data) > VISIT_PHOTO_MAX_BYTES:
+        raise _invalid("file", _("The photo is larger than %(mb)s MB.") % {"mb": VISIT_PHOTO_MAX_BYTES >> 20})
+    content_type = sniff_content_type(data[:16])
+    if content_type not in ("image/jpeg", "image/png"):
+        raise _invalid("file", _("Only photos (JPEG, PNG) can be added to a visit."))
+    try:
+        data = clean_image(data, content_type)
+    except DomainError as exc:
+        raise _invalid("file", str(exc)) from None
+    photo = VisitPhoto(
+        visit=visit,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=by,
+        idempotency_key=scoped_key,
+    )
+    try:
+        with transaction.atomic():
+            photo.file.save("photo.jpg", ContentFile(data), save=False)
+            photo.save()
+    except IntegrityError:
+        photo.file.delete(save=False)
+        existing = VisitPhoto.objects.filter(idempotency_key=scoped_key).first() if scoped_key else None
+        if existing is None or existing.visit_id != visit.pk:
+            raise
+        existing.replayed = True
+        return existing
+    audit.record("registry.visit.photo", by=by, obj=visit, changes={"photo": photo.pk, "bytes": photo.size})
+    return photo
 
 
 def _replay(existing: Visit, body: dict[str, Any]) -> Visit:
@@ -570,6 +631,7 @@ def start_import(*, by: Any, kind: str, filename: str, content: bytes) -> Import
 
 __all__ = [
     "VisitState",
+    "add_visit_photo",
     "checkin_patrol",
     "end_patrol",
     "record_export",

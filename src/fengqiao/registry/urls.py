@@ -9,6 +9,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     *views.kind_urls(),
     path("key-persons/<int:pk>/visits/", views.visit_create, name="visit_create"),
+    path("visit-photos/<int:pk>/", views.visit_photo, name="visit_photo"),
     path("patrols/", views.patrol_list, name="patrol_list"),
     path("patrols/<int:pk>/", views.patrol_detail, name="patrol_detail"),
     path("patrols/<int:pk>/checkin/", views.patrol_checkin, name="patrol_checkin"),

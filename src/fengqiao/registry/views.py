@@ -30,6 +30,7 @@ from fengqiao.accounts.models import GRID_ROLES
 from fengqiao.cases.exceptions import CaseError
 from fengqiao.core.exceptions import DomainError
 from fengqiao.core.masking import may_see_sensitive
+from fengqiao.core.scoping import get_for_user
 from fengqiao.registry import exports, filters, forms, imports, privacy, queries, services
 from fengqiao.registry.models import (
     House,
@@ -41,6 +42,7 @@ from fengqiao.registry.models import (
     Person,
     Place,
     Visit,
+    VisitPhoto,
 )
 
 PAGE_SIZE = 50
@@ -371,7 +373,10 @@ def _detail_context(
         context["wardens"] = list(obj.wardens.all())
     if isinstance(obj, KeyPerson):
         context["visits"] = (
-            Visit.objects.visible_to(request.user).filter(key_person=obj).select_related("by")[:20]
+            Visit.objects.visible_to(request.user)
+            .filter(key_person=obj)
+            .select_related("by")
+            .prefetch_related("photos")[:20]
         )
         if privacy.reads_registry(request.user):  # department officers read visits, record none
             context["visit_form"] = forms.VisitForm(initial={"idempotency_key": uuid.uuid4().hex})
@@ -453,6 +458,16 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Visit recorded."))
     return redirect("registry:keyperson_detail", pk=pk)
+
+
+@login_required
+@require_GET
+def visit_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A visit's photo, for whoever sees the visit (media files are not served directly)."""
+    photo = get_for_user(VisitPhoto.objects.all(), request.user, pk)
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"  # personal data: never kept by a proxy or the phone
+    return response
 
 
 @login_required
