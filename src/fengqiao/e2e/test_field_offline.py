@@ -1,11 +1,12 @@
 """Issue 5's offline test in a real browser, on a 360-pixel-wide phone screen.
 
 A grid worker loads the field page, the network goes away, the worker files two reports (one
-with a photo far larger than a phone should send) and a visit, which wait in the outbox, also
-across a reload of the page served by the service worker. The network returns and the outbox
-empties; then the very same items are put back and the outbox is flushed twice more, as a phone
-whose answers were lost would do: the server still has exactly two new cases, one photo and one
-visit. Logging out deletes the outbox and the caches.
+with a photo far larger than a phone should send) and a visit with a photo, which wait in the
+outbox, also across a reload of the page served by the service worker. The network returns and
+the outbox empties; then the very same items are put back and the outbox is flushed twice more,
+as a phone whose answers were lost would do: the server still has exactly two new cases, one
+photo per report and visit, and one visit. A patrol made offline (start, two check-ins, end)
+arrives the same way: one patrol, two check-ins. Logging out deletes the outbox and the caches.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def test_two_reports_and_a_visit_filed_offline_reach_the_server_exactly_once(
     from fengqiao.accounts.models import User
     from fengqiao.cases import sla
     from fengqiao.cases.models import Attachment, Case, Category
-    from fengqiao.registry.models import Visit
+    from fengqiao.registry.models import Visit, VisitPhoto
     from fengqiao.registry.tests.factories import make_key_person, make_person
 
     settings.MEDIA_ROOT = tmp_path
@@ -128,6 +129,11 @@ def test_two_reports_and_a_visit_filed_offline_reach_the_server_exactly_once(
         page.click("[data-testid=nav-visit]")
         page.select_option("#visit-key-person", str(key_person.pk))
         page.fill("#visit-note", "身体尚好，子女每周来电。")
+        page.set_input_files(
+            "#visit-photos", files=[{"name": "visit.png", "mimeType": "image/png", "buffer": _big_png()}]
+        )
+        expect(page.locator("[data-testid=visit-photo-state]")).to_have_attribute("data-count", "1")
+        expect(page.locator("[data-testid=visit-photo-state]")).to_have_attribute("data-ready", "true")
         page.click("[data-testid=visit-submit]")
         expect(_outbox_count(page)).to_have_attribute("data-count", "3")
         assert Case.objects.count() == cases_before and Visit.objects.count() == visits_before
@@ -169,6 +175,10 @@ def test_two_reports_and_a_visit_filed_offline_reach_the_server_exactly_once(
     assert Visit.objects.count() == visits_before + 1
     visit = Visit.objects.latest("id")
     assert visit.key_person_id == key_person.pk and visit.by_id == worker.pk
+    visit_photo = VisitPhoto.objects.get(visit=visit)  # one photo, though sent three times
+    assert visit_photo.content_type == "image/jpeg"
+    with Image.open(visit_photo.file.path) as image:
+        assert max(image.size) == 1280  # shrunk on the phone, kept in the outbox
     photo = Attachment.objects.get(case__in=new_cases)
     assert photo.case == new_cases[0] and photo.content_type == "image/jpeg"
     with Image.open(photo.file.path) as image:
@@ -277,6 +287,7 @@ def test_a_patrol_from_the_phone_with_a_check_in_and_a_finding(browser, live_ser
         page.click("[data-testid=nav-patrol]")
         page.click("[data-testid=patrol-end]")
         expect(page.locator("[data-testid=patrol-start]")).to_be_visible()
+        expect(_outbox_count(page)).to_have_attribute("data-count", "0")  # the end went through the outbox
     finally:
         context.close()
     patrol = Patrol.objects.exclude(pk__in=earlier).get(worker=worker)
@@ -284,3 +295,81 @@ def test_a_patrol_from_the_phone_with_a_check_in_and_a_finding(browser, live_ser
     assert patrol.checkins.count() == 1
     finding = PatrolFinding.objects.get(patrol=patrol)
     assert finding.case.title == "河堤护栏缺失" and finding.case.grid_id == grid.pk
+
+
+def test_a_patrol_made_offline_reaches_the_server_once_with_its_check_ins(
+    browser, live_server, demo_town, settings
+):
+    """Offline: start a patrol, check in twice, end it. Online: the outbox sends the steps in
+    order (the check-ins name the patrol by the key the phone made); the same steps put back and
+    flushed twice more: one patrol, two check-ins, ended, with the phone's times."""
+    from shapely.geometry import shape
+
+    from fengqiao.accounts.models import User
+    from fengqiao.cases import sla
+    from fengqiao.registry.models import Patrol, PatrolCheckin
+
+    sla.seed_default_policies()
+    worker = User.objects.get(username="worker01")
+    grid = worker.grids.get()
+    inside = shape(grid.boundary).representative_point()
+    Patrol.objects.filter(worker=worker, status=Patrol.Status.ACTIVE).update(status=Patrol.Status.ENDED)
+    earlier = list(Patrol.objects.filter(worker=worker).values_list("pk", flat=True))
+    checkins_before = PatrolCheckin.objects.count()
+    context = browser.new_context(
+        locale="zh-CN",
+        viewport=PHONE,
+        timezone_id="Asia/Shanghai",
+        geolocation={"longitude": inside.x, "latitude": inside.y},
+        permissions=["geolocation"],
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "worker01")
+        page.goto(f"{live_server.url}/field/")
+        page.wait_for_function("document.body.dataset.ready === 'true'")
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.click("[data-testid=nav-patrol]")
+
+        context.set_offline(True)
+        expect(page.locator("[data-testid=net-state]")).to_have_attribute("data-online", "false")
+        page.click("[data-testid=patrol-start]")
+        expect(page.locator("[data-testid=patrol-checkin]")).to_be_visible()
+        page.click("[data-testid=patrol-checkin]")
+        expect(page.locator("[data-testid=patrol-state]")).to_have_attribute("data-checkins", "1")
+        page.click("[data-testid=patrol-checkin]")
+        expect(page.locator("[data-testid=patrol-state]")).to_have_attribute("data-checkins", "2")
+        # The patrol under way survives an offline reload of the page.
+        page.reload()
+        page.wait_for_function("document.body.dataset.ready === 'true'")
+        page.click("[data-testid=nav-patrol]")
+        expect(page.locator("[data-testid=patrol-state]")).to_have_attribute("data-checkins", "2")
+        page.click("[data-testid=patrol-end]")
+        expect(page.locator("[data-testid=patrol-start]")).to_be_visible()
+        expect(_outbox_count(page)).to_have_attribute("data-count", "4")
+        save_screenshot(page, "field-360-patrol-offline")
+        assert not Patrol.objects.exclude(pk__in=earlier).filter(worker=worker).exists()
+        page.evaluate("async () => { window.kept = await window.fieldApp.outbox.all(); }")
+        # Forget which server id the patrol got, as a phone whose answer to the start was lost.
+        context.set_offline(False)
+        expect(_outbox_count(page)).to_have_attribute("data-count", "0", timeout=30_000)
+        left = page.evaluate(
+            """async () => {
+                for (const item of window.kept) await window.fieldApp.outbox.put(item);
+                await window.fieldApp.forgetPatrolIds();
+                await Promise.all([window.fieldApp.flush(), window.fieldApp.flush()]);
+                for (const item of window.kept) await window.fieldApp.outbox.put(item);
+                return await window.fieldApp.flush();
+            }"""
+        )
+        assert left == 0
+        expect(page.locator("[data-testid=patrol-start]")).to_be_visible()
+    finally:
+        context.close()
+    patrol = Patrol.objects.exclude(pk__in=earlier).get(worker=worker)
+    assert patrol.status == Patrol.Status.ENDED and patrol.grid == grid
+    checkins = list(patrol.checkins.all())
+    assert len(checkins) == 2 and PatrolCheckin.objects.count() == checkins_before + 2
+    # The phone's times: the start before the check-ins, the end after them, all before the send.
+    assert patrol.started_at <= checkins[0].at <= checkins[1].at <= patrol.ended_at

@@ -45,7 +45,7 @@ def _js_strings() -> dict[str, str]:
     """The words the script shows, translated here so the page needs no catalogue request."""
     return {
         "online": _("Online"),
-        "offline": _("Offline: reports and visits are kept on this phone"),
+        "offline": _("Offline: reports, visits and patrols are kept on this phone"),
         "pending": _("Waiting to send: %(count)s"),
         "sent": _("All sent"),
         "sending": _("Sending…"),
@@ -78,7 +78,11 @@ def _js_strings() -> dict[str, str]:
         "onPatrol": _("On patrol in %(grid)s since %(time)s; check-ins: %(count)s"),
         "checkedIn": _("Checked in."),
         "patrolEnded": _("Patrol ended."),
-        "needsNetworkNow": _("This needs the network."),
+        "patrolStart": _("Patrol start"),
+        "patrolCheckin": _("Check-in"),
+        "patrolEnd": _("Patrol end"),
+        "patrolStarted": _("Patrol started."),
+        "patrolNotStarted": _("The patrol was not started on the server: discard this step."),
     }
 
 

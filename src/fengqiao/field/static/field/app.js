@@ -1,11 +1,13 @@
-/* The field page (外勤): to-do, quick report, visit and search for grid workers on a phone.
+/* The field page (外勤): to-do, quick report, visit, patrol and search for grid workers on a phone.
  *
- * Reports and visits never go straight to the server: they go into an outbox in IndexedDB, each
- * with an idempotency key made when the user presses "send", and the outbox is sent now if the
- * network is there, else when it returns (the online event, a periodic retry, the next page
- * load). The server answers a key it has seen with the first answer, so an item sent three times
- * is one case. Nothing else personal is stored on the phone; logging out deletes the outbox and
- * the service worker's caches.
+ * Reports, visits and every step of a patrol never go straight to the server: they go into an
+ * outbox in IndexedDB, each with an idempotency key made when the user presses the button and
+ * the phone's time, and the outbox is sent in order now if the network is there, else when it
+ * returns (the online event, a periodic retry, the next page load). The server answers a key it
+ * has seen with the first answer, so an item sent three times is one case. A patrol's key is made
+ * on the phone when it starts: its check-ins, findings and end name the patrol by that key until
+ * the start's answer gives its id (see README "Patrols offline"). Nothing else personal is stored
+ * on the phone; logging out deletes the outbox and the service worker's caches.
  */
 (function () {
   "use strict";
@@ -142,7 +144,7 @@
       const li = document.createElement("li");
       li.dataset.testid = "outbox-item";
       const label = document.createElement("span");
-      label.textContent = `${item.type === "report" ? S.report : S.visit}: ${item.label}`;
+      label.textContent = `${typeLabel(item.type)}: ${item.label}`;
       li.append(label);
       if (item.error) {
         li.classList.add("failed");
@@ -159,36 +161,31 @@
     return items.length;
   }
 
+  function typeLabel(type) {
+    return { report: S.report, visit: S.visit, "patrol-start": S.patrolStart, "patrol-checkin": S.patrolCheckin,
+      "patrol-end": S.patrolEnd }[type] || type;
+  }
+
   // --- sending the outbox ----------------------------------------------------------------------
 
   class Stop extends Error {}
 
-  async function sendReport(item) {
-    if (!item.caseId) {
-      // A finding of a patrol becomes its case through the patrol, which links the two.
-      const { kind, title, description, lon, lat } = item.body;
-      const response = item.patrolId
-        ? await api(`${URLS.patrols}${item.patrolId}/findings/`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "Idempotency-Key": item.id },
-          body: JSON.stringify({ kind, title, description, lon, lat }),
-        })
-        : await api(URLS.cases, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "Idempotency-Key": item.id },
-          body: JSON.stringify(item.body),
-        });
-      await check(response, item);
-      const created = await response.json();
-      item.caseId = created.case || created.id;
-      item.number = created.number;
-      await outbox.put(item);
-    }
+  function postJson(url, key, body) {
+    return api(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Idempotency-Key": key },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** Photos of a report or a visit, one request each, each with its own key; `item.photosSent`
+   *  remembers how far a flush got, so a later one goes on from there. */
+  async function sendPhotos(item, url) {
     const photos = item.photos || [];
     for (let index = item.photosSent || 0; index < photos.length; index += 1) {
       const form = new FormData();
       form.append("file", photos[index], `photo-${index + 1}.jpg`);
-      const response = await api(URLS.photos.replace("/0/", `/${item.caseId}/`), {
+      const response = await api(url, {
         method: "POST",
         headers: { "Idempotency-Key": `${item.id}-photo-${index + 1}` },
         body: form,
@@ -197,16 +194,88 @@
       item.photosSent = index + 1;
       await outbox.put(item);
     }
+  }
+
+  // A patrol started offline has no id until the server has answered its start: the items queued
+  // after it carry the patrol's key (the start's idempotency key) and find the id here.
+  async function rememberPatrol(key, id) {
+    const known = (await meta.get("patrolIds")) || {};
+    known[key] = id;
+    const keys = Object.keys(known);
+    for (const old of keys.slice(0, Math.max(0, keys.length - 20))) delete known[old];
+    await meta.set("patrolIds", known);
+  }
+
+  async function patrolIdOf(item) {
+    if (item.patrolId) return item.patrolId;
+    const known = (await meta.get("patrolIds")) || {};
+    let id = known[item.patrolKey];
+    if (!id) {
+      // The start was sent but its answer was lost (or another tab sent it): ask by the key.
+      const response = await api(`${URLS.patrols}?key=${encodeURIComponent(item.patrolKey)}`);
+      await check(response, item);
+      const body = await response.json();
+      const rows = body.results || body;
+      if (!rows.length) {
+        const start = (await outbox.all()).find((entry) => entry.id === item.patrolKey);
+        if (start && !start.error) throw new Stop(S.queued); // still waiting: try again later
+        item.error = S.patrolNotStarted;
+        await outbox.put(item);
+        throw new Error(item.error);
+      }
+      id = rows[0].id;
+      await rememberPatrol(item.patrolKey, id);
+    }
+    item.patrolId = id;
+    await outbox.put(item);
+    return id;
+  }
+
+  async function sendPatrol(item) {
+    if (item.type === "patrol-start") {
+      const response = await postJson(URLS.patrols, item.id, item.body);
+      await check(response, item);
+      const patrol = await response.json();
+      await rememberPatrol(item.id, patrol.id);
+      return S.patrolStarted;
+    }
+    const id = await patrolIdOf(item);
+    const path = item.type === "patrol-end" ? "end/" : "checkins/";
+    const response = await postJson(`${URLS.patrols}${id}/${path}`, item.id, item.body);
+    await check(response, item);
+    return item.type === "patrol-end" ? S.patrolEnded : S.checkedIn;
+  }
+
+  async function sendReport(item) {
+    if (!item.caseId) {
+      let response;
+      if (item.patrolId || item.patrolKey) {
+        // A finding of a patrol becomes its case through the patrol, which links the two.
+        const { kind, title, description, lon, lat } = item.body;
+        const id = await patrolIdOf(item);
+        response = await postJson(`${URLS.patrols}${id}/findings/`, item.id,
+          { kind, title, description, lon, lat, at: item.createdAt });
+      } else {
+        response = await postJson(URLS.cases, item.id, item.body);
+      }
+      await check(response, item);
+      const created = await response.json();
+      item.caseId = created.case || created.id;
+      item.number = created.number;
+      await outbox.put(item);
+    }
+    await sendPhotos(item, URLS.photos.replace("/0/", `/${item.caseId}/`));
     return fmt(S.sentReport, { number: item.number || "" });
   }
 
   async function sendVisit(item) {
-    const response = await api(URLS.visits, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "Idempotency-Key": item.id },
-      body: JSON.stringify(item.body),
-    });
-    await check(response, item);
+    if (!item.visitId) {
+      const response = await postJson(URLS.visits, item.id, item.body);
+      await check(response, item);
+      item.visitId = (await response.json()).id;
+      await outbox.put(item);
+    }
+    await sendPhotos(item, `${URLS.visits}${item.visitId}/photos/`);
     return S.sentVisit;
   }
 
@@ -243,7 +312,8 @@
       if (!navigator.onLine) break;
       try {
         say(S.sending);
-        const text = item.type === "report" ? await sendReport(item) : await sendVisit(item);
+        const text = item.type === "report" ? await sendReport(item)
+          : item.type === "visit" ? await sendVisit(item) : await sendPatrol(item);
         await outbox.remove(item.id);
         sentAny = true;
         say(text);
@@ -272,6 +342,8 @@
     const previous = await meta.get("owner");
     if (previous !== undefined && previous !== null && previous !== userId) {
       await outbox.clear();
+      await meta.set("patrolIds", {});
+      await setPatrol(null);
       await showOutbox();
     }
     owner = userId;
@@ -344,8 +416,7 @@
     fillList($("my-cases"), today.my_cases, (row) =>
       listItem(`${row.number} ${row.title}`, row.status_display, { href: URLS.caseDetail.replace("/0/", `/${row.id}/`) }));
     grids = today.grids;
-    activePatrol = today.active_patrol;
-    showPatrol();
+    await syncPatrol(today.active_patrol);
     for (const row of today.visits_due) keyPersons.set(row.key_person, `${row.person_name} (${row.category})`);
     await loadKeyPersons();
     flush();
@@ -388,7 +459,7 @@
     }
   }
 
-  let photos = [];
+  const photos = { report: [], visit: [] };
 
   /** The photo made smaller on the phone: at most 1280 px on its longer side, JPEG at 0.8, the
    *  camera's orientation applied. Drawing on a canvas also drops the EXIF (GPS, camera). */
@@ -415,16 +486,19 @@
     return new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", PHOTO_QUALITY));
   }
 
-  async function choosePhotos(event) {
+  /** Photos chosen for a report or a visit (`which`), shrunk at once so the outbox keeps only
+   *  the small copies. */
+  async function choosePhotos(which, event) {
     const files = Array.from(event.target.files || []);
-    const state = $("photo-state");
+    const state = $(which === "visit" ? "visit-photo-state" : "photo-state");
     state.dataset.ready = "false";
-    photos = [];
+    const shrunk = [];
     for (const file of files) {
-      try { photos.push(await shrink(file)); } catch (error) { say(fmt(S.failed, { detail: file.name }), true); }
+      try { shrunk.push(await shrink(file)); } catch (error) { say(fmt(S.failed, { detail: file.name }), true); }
     }
-    state.textContent = photos.length ? fmt(S.photos, { count: photos.length }) : "";
-    state.dataset.count = String(photos.length);
+    photos[which] = shrunk;
+    state.textContent = shrunk.length ? fmt(S.photos, { count: shrunk.length }) : "";
+    state.dataset.count = String(shrunk.length);
     state.dataset.ready = "true";
   }
 
@@ -468,9 +542,12 @@
       lon,
       lat,
     };
-    const patrolId = activePatrol && $("report-finding").checked ? activePatrol.id : null;
-    await queue({ type: "report", label: body.title, body, patrolId, photos, photosSent: 0 });
-    photos = [];
+    const patrol = activePatrol && $("report-finding").checked ? activePatrol : null;
+    await queue({
+      type: "report", label: body.title, body, photos: photos.report, photosSent: 0,
+      patrolId: patrol ? patrol.id || null : null, patrolKey: patrol ? patrol.key || null : null,
+    });
+    photos.report = [];
     form.reset();
     fillCategories();
     $("photo-state").textContent = "";
@@ -491,22 +568,49 @@
       at: new Date().toISOString(),
     };
     const label = form.key_person.selectedOptions[0].text;
-    await queue({ type: "visit", label, body });
+    await queue({ type: "visit", label, body, photos: photos.visit, photosSent: 0 });
+    photos.visit = [];
     form.reset();
+    $("visit-photo-state").textContent = "";
+    $("visit-photo-state").dataset.count = "0";
   }
 
+  // Items are sent in the order they were made (a patrol's start before its check-ins): no two
+  // get the same time, even when made within one millisecond.
+  let lastMade = 0;
+
   async function queue(entry) {
-    const item = Object.assign({ id: newKey(), owner: currentOwner(), createdAt: new Date().toISOString() }, entry);
+    lastMade = Math.max(Date.now(), lastMade + 1);
+    const item = Object.assign({ id: newKey(), owner: currentOwner(), createdAt: new Date(lastMade).toISOString() }, entry);
     await outbox.put(item);
     say(S.queued);
     await showOutbox();
     if (navigator.onLine) await flush();
   }
 
-  // --- patrol (online only: a check-in is worth something only when it happens) ----------------
+  // --- patrol: every step through the outbox, so a patrol works without network -------------
 
   let grids = [];
+  // The patrol under way as this phone knows it: {key, id, grid_name, started_at, checkin_count},
+  // `key` when it was started here (its start's idempotency key), `id` once the server has it.
   let activePatrol = null;
+
+  /** The server's view wins unless steps of a patrol still wait in the outbox: then the phone's. */
+  async function syncPatrol(server) {
+    const waiting = (await outbox.all()).some((item) => item.type.startsWith("patrol-") && !item.error);
+    if (!waiting) {
+      const local = activePatrol;
+      activePatrol = server ? Object.assign({}, server, { key: local && local.id === server.id ? local.key : null }) : null;
+      await meta.set("patrol", activePatrol);
+    }
+    showPatrol();
+  }
+
+  async function setPatrol(patrol) {
+    activePatrol = patrol;
+    await meta.set("patrol", patrol);
+    showPatrol();
+  }
 
   function showPatrol() {
     const select = $("patrol-grid");
@@ -526,22 +630,6 @@
       : S.noPatrol;
   }
 
-  async function patrolAction(path, body, done) {
-    if (!navigator.onLine) { say(S.needsNetworkNow, true); return; }
-    try {
-      const response = await api(`${URLS.patrols}${path}`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body || {}),
-      });
-      if (!response.ok) { say(fmt(S.failed, { detail: await errorText(response) }), true); return; }
-      say(done);
-      await loadToday();
-    } catch (error) {
-      say(S.needsNetworkNow, true);
-    }
-  }
-
   function here() {
     return new Promise((resolve) => {
       if (!navigator.geolocation) { resolve(null); return; }
@@ -552,18 +640,36 @@
     });
   }
 
-  function startPatrol() {
-    patrolAction("", { grid: Number($("patrol-grid").value) }, "");
+  const patrolRef = () => ({ patrolId: activePatrol.id || null, patrolKey: activePatrol.key || null });
+  const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+
+  async function startPatrol() {
+    const select = $("patrol-grid");
+    if (!select.value || activePatrol) return;
+    const key = newKey();
+    const startedAt = new Date().toISOString();
+    const gridName = select.selectedOptions[0].text;
+    await setPatrol({ key, id: null, grid: Number(select.value), grid_name: gridName, started_at: startedAt, checkin_count: 0 });
+    await queue({ id: key, type: "patrol-start", label: `${gridName} ${clock(startedAt)}`,
+      body: { grid: Number(select.value), started_at: startedAt } });
   }
 
   async function checkIn() {
+    if (!activePatrol) return;
     const position = await here();
     if (!position) { say(S.noPosition, true); return; }
-    await patrolAction(`${activePatrol.id}/checkins/`, position, S.checkedIn);
+    const at = new Date().toISOString();
+    const ref = patrolRef();
+    await setPatrol(Object.assign({}, activePatrol, { checkin_count: activePatrol.checkin_count + 1 }));
+    await queue(Object.assign({ type: "patrol-checkin", label: clock(at), body: Object.assign({ at }, position) }, ref));
   }
 
-  function endPatrol() {
-    patrolAction(`${activePatrol.id}/end/`, {}, S.patrolEnded);
+  async function endPatrol() {
+    if (!activePatrol) return;
+    const at = new Date().toISOString();
+    const ref = patrolRef();
+    await setPatrol(null);
+    await queue(Object.assign({ type: "patrol-end", label: clock(at), body: { ended_at: at } }, ref));
   }
 
   // --- search ----------------------------------------------------------------------------------
@@ -648,7 +754,8 @@
     fillKinds();
     for (const button of document.querySelectorAll(".tabs button")) button.addEventListener("click", () => showTab(button.dataset.tab));
     $("report-form").addEventListener("submit", submitReport);
-    $("report-photos").addEventListener("change", choosePhotos);
+    $("report-photos").addEventListener("change", (event) => choosePhotos("report", event));
+    $("visit-photos").addEventListener("change", (event) => choosePhotos("visit", event));
     $("locate").addEventListener("click", locate);
     $("visit-form").addEventListener("submit", submitVisit);
     $("search-form").addEventListener("submit", search);
@@ -662,6 +769,7 @@
     window.addEventListener("offline", showNetwork);
     setInterval(() => { if (navigator.onLine) flush(); }, RETRY_MS);
     owner = (await meta.get("owner")) ?? null;
+    activePatrol = (await meta.get("patrol")) || null;
     showPatrol();
     await showOutbox();
     if (!navigator.onLine) {
@@ -677,5 +785,5 @@
   }
 
   // For the browser tests and the curious: the outbox and its flush.
-  window.fieldApp = { flush, outbox, wipe, ready: start() };
+  window.fieldApp = { flush, outbox, wipe, forgetPatrolIds: () => meta.set("patrolIds", {}), ready: start() };
 })();
