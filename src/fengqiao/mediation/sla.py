@@ -2,10 +2,11 @@
 
 `sweep(now)` opens each grid's slot for the current period, turns slots without a report yellow
 (at `MEDIATION_SCREENING_WARN_SHARE` of the period's working time) and red (past the period's last
-working day), reminds mediators once of agreements whose 30 days to apply for judicial
-confirmation end within a week, and once of disputes past their days to settle. Each change is
-claimed with a conditional `update()`, so two sweeps at once announce each thing once. Run by
-`fengqiao checkclocks` (`--loop SECONDS`) after the case clocks.
+working day), reminds the dispute's mediators (lead and others, or the organisation's when none is
+named) once of agreements whose 30 days to apply for judicial confirmation end within a week, and
+once of disputes past their days to settle. Each change is claimed with a conditional `update()`,
+so two sweeps at once announce each thing once. Run by `fengqiao checkclocks` (`--loop SECONDS`)
+after the case clocks.
 """
 
 from __future__ import annotations
@@ -104,6 +105,16 @@ def _grid_people(grid_id: int) -> list[Any]:
     return [*workers, *clerks]
 
 
+def dispute_mediators(dispute: Dispute) -> list[Any]:
+    """Who is reminded about a dispute: its lead and other mediators (the lead is optional at
+    registration), or, when none is named, the active members of its organisation; each once."""
+    named = [dispute.lead_mediator, *dispute.mediators.all()]
+    people = [user for user in named if user is not None and user.is_active]
+    if not people:
+        people = list(dispute.organization.members.filter(is_active=True).order_by("pk"))
+    return list({user.pk: user for user in people}.values())
+
+
 def _notify(users: list[Any], case: Any, text: str) -> None:
     from fengqiao.cases import sla as case_sla
     from fengqiao.cases import tasks
@@ -169,12 +180,12 @@ def sweep(now: dt.datetime | None = None) -> SweepResult:
             if Agreement.objects.filter(pk=pk, confirmation_reminded_at__isnull=True).update(
                 confirmation_reminded_at=now
             ):
-                agreement = Agreement.objects.select_related("dispute__case", "dispute__lead_mediator").get(
-                    pk=pk
-                )
+                agreement = Agreement.objects.select_related(
+                    "dispute__case", "dispute__lead_mediator", "dispute__organization"
+                ).get(pk=pk)
                 dispute = agreement.dispute
                 _notify(
-                    [dispute.lead_mediator] if dispute.lead_mediator else [],
+                    dispute_mediators(dispute),
                     dispute.case,
                     _("%(number)s: apply for judicial confirmation by %(due)s.")
                     % {"number": dispute.dossier_number, "due": agreement.confirmation_due_on},
