@@ -343,7 +343,7 @@ class DocumentForm(StyledForm):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
     title = forms.CharField(label=_("Title"), max_length=120, required=False)
-    pages = forms.IntegerField(label=_("Pages"), min_value=1, initial=1)
+    pages = forms.IntegerField(label=_("Pages"), min_value=1, initial=1, required=False)
 
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -87,26 +87,20 @@ def _status_q(statuses: tuple[str, ...], end: dt.datetime | None, ref: str = "ca
     return Q(In(Subquery(last), list(statuses)))
 
 
-def _agreements_by(end: dt.datetime | None, dispute_ref: str) -> QuerySet[Agreement]:
-    """The dispute's agreements recorded before `end` (all when None)."""
-    agreements = Agreement.objects.filter(dispute=OuterRef(dispute_ref))
-    return agreements if end is None else agreements.filter(created_at__lt=end)
-
-
-def _latest_in_effect(end: dt.datetime | None, dispute_ref: str) -> QuerySet[Agreement]:
-    """The dispute's latest agreement recorded before `end`, if it had taken effect by then."""
-    in_effect = _agreements_by(end, dispute_ref).filter(effective_on__isnull=False)
-    if end is not None:
-        in_effect = in_effect.filter(effective_on__lt=timezone.localtime(end).date())
+def _in_effect(agreements: QuerySet[Agreement], end: dt.datetime | None) -> QuerySet[Agreement]:
+    """Of `agreements`, the one that is its dispute's latest recorded before `end` (now when None),
+    if it had taken effect by then (oral, or written and signed)."""
     newer = Agreement.objects.filter(dispute=OuterRef("dispute"), pk__gt=OuterRef("pk"))
+    in_effect = agreements.filter(effective_on__isnull=False)
     if end is not None:
         newer = newer.filter(created_at__lt=end)
+        in_effect = in_effect.filter(created_at__lt=end, effective_on__lt=timezone.localtime(end).date())
     return in_effect.filter(~Exists(newer))
 
 
 def agreement_in_effect_q(end: dt.datetime | None = None) -> Q:
     """The dispute's latest agreement (as at `end`) had taken effect (oral, or written and signed)."""
-    return Q(Exists(_latest_in_effect(end, "pk")))
+    return Q(Exists(_in_effect(Agreement.objects.filter(dispute=OuterRef("pk")), end)))
 
 
 def _failed_q(end: dt.datetime | None) -> Q:
@@ -228,7 +222,9 @@ class MonthlyTable:
     def title(self) -> str:
         """Whose table, what, and which month: "安国镇 人民调解工作统计月报 2026-11"."""
         return " ".join(
-            part for part in (self.town_name, _("Monthly mediation statistics"), f"{self.month:%Y-%m}") if part
+            part
+            for part in (self.town_name, _("Monthly mediation statistics"), f"{self.month:%Y-%m}")
+            if part
         )
 
 
@@ -258,10 +254,10 @@ def agreed_amounts(
 ) -> dict[str, Decimal]:
     """The sum of the amounts of the agreed terms (of each dispute counted as an agreement as at
     `end`, the agreement then in effect), by `group` (a field of the dispute): one query."""
-    in_effect = _latest_in_effect(end, "dispute").filter(pk=OuterRef("agreement"))
+    in_effect = _in_effect(Agreement.objects.filter(pk=OuterRef("agreement")), end)
     terms = AgreementTerm.objects.filter(
         agreement__dispute__in=disputes.filter(agreement_q(end)).values("pk"), amount__isnull=False
-    ).filter(Exists(in_effect.values("pk")))
+    ).filter(Exists(in_effect))
     rows = terms.order_by().values_list(f"agreement__dispute__{group}").annotate(total=Sum("amount"))
     return dict(rows)
 
@@ -269,9 +265,7 @@ def agreed_amounts(
 def scope_name(disputes: QuerySet[Dispute]) -> str:
     """The town(s) of the disputes in scope, with the organisation's name when there is only one."""
     rows = list(
-        disputes.order_by()
-        .values_list("organization__town__name", "organization__name")
-        .distinct()[:20]
+        disputes.order_by().values_list("organization__town__name", "organization__name").distinct()[:20]
     )
     towns = list(dict.fromkeys(town for town, _org in rows if town))
     organizations = {org for _town, org in rows}
