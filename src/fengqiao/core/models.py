@@ -216,3 +216,55 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}/{self.year}: {self.last_value}"
+
+
+class IdempotencyReceipt(models.Model):
+    """The receipt of a request sent with an `Idempotency-Key` (幂等回执): who sent which key to
+    which endpoint (`scope`), a fingerprint of the body, and what the request created.
+
+    Only `core.idempotency` writes it. A user's keys are theirs alone; the public's (`user` empty)
+    share one namespace per scope.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    scope = models.CharField(_("scope"), max_length=60)
+    key = models.CharField(_("idempotency key"), max_length=200)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("content type"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency receipt")
+        verbose_name_plural = _("idempotency receipts")
+        constraints = [
+            # Two partial indexes rather than one: NULLs are distinct in a plain unique index on
+            # both databases, and NULLS NOT DISTINCT is PostgreSQL 15+ only.
+            models.UniqueConstraint(
+                fields=["user", "scope", "key"],
+                condition=models.Q(user__isnull=False),
+                name="core_receipt_unique_user_key",
+            ),
+            models.UniqueConstraint(
+                fields=["scope", "key"],
+                condition=models.Q(user__isnull=True),
+                name="core_receipt_unique_public_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.key}"

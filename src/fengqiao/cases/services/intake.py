@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import secrets
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
@@ -32,7 +31,7 @@ from fengqiao.cases.models import (
     case_number_scope,
 )
 from fengqiao.cases.services.common import ensure_visible, lock_case, record_event
-from fengqiao.core import sequences
+from fengqiao.core import idempotency, sequences
 from fengqiao.core.audit import record
 from fengqiao.core.validators import normalize_phone
 from fengqiao.regions.exceptions import CoordinateError
@@ -94,18 +93,17 @@ def next_case_number(town: Region, year: int) -> str:
     return f"{case_number_prefix(town, year)}-{year}-{number:06d}"
 
 
-def _request_hash(fields: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+#: The `core.idempotency` scope of intake's keys (the API, the intake page, and the services that
+#: take cases in on another app's behalf with their own key prefix, e.g. registry's "patrol:").
+IDEMPOTENCY_SCOPE = "cases.intake"
 
 
-def _replay(existing: Case, digest: str) -> Case:
-    if existing.request_hash != digest:
-        raise CaseError(
-            _("This idempotency key was already used for a different case."),
-            code="idempotency_conflict",
-            http_status=422,
-        )
-    return existing
+def _idempotency_conflict() -> CaseError:
+    return CaseError(
+        _("This idempotency key was already used for a different case."),
+        code="idempotency_conflict",
+        http_status=422,
+    )
 
 
 @transaction.atomic
@@ -213,49 +211,46 @@ def create_case(
         "reporter_phone": reporter_phone,
         "anonymous": bool(anonymous),
     }
-    digest = _request_hash(body)
-    scoped_key = ""
-    if idempotency_key:
-        scoped_key = f"{by.pk if by is not None else 'public'}:{idempotency_key}"[:200]
-        existing = Case.objects.filter(idempotency_key=scoped_key).first()
-        if existing is not None:
-            return _replay(existing, digest)
-
     now = timezone.now()
-    year = timezone.localtime(now, timezone.get_default_timezone()).year
-    try:
-        with transaction.atomic():
-            case = Case(
-                number=next_case_number(case_town, year),
-                tracking_code=new_tracking_code(),
-                kind=kind,
-                channel=channel,
-                category=category,
-                urgency=urgency,
-                title=title,
-                description=description or "",
-                lon=point[0] if point else None,
-                lat=point[1] if point else None,
-                address=(address or "")[:200],
-                grid=final_grid,
-                village=village,
-                town=case_town,
-                location_override_reason=location_override_reason[:200],
-                reporter_name=reporter_name,
-                reporter_phone=reporter_phone,
-                anonymous=bool(anonymous),
-                reported_by=by if getattr(by, "is_authenticated", False) else None,
-                status=Status.REPORTED,
-                idempotency_key=scoped_key,
-                request_hash=digest if scoped_key else "",
-            )
-            sla.start_ack_clock(case, now=now)
-            case.save()
-    except IntegrityError:
-        if scoped_key:
-            # The same key committed by a concurrent request while this one waited on the index.
-            return _replay(Case.objects.get(idempotency_key=scoped_key), digest)
-        raise
+
+    def insert() -> Case:
+        year = timezone.localtime(now, timezone.get_default_timezone()).year
+        case = Case(
+            number=next_case_number(case_town, year),
+            tracking_code=new_tracking_code(),
+            kind=kind,
+            channel=channel,
+            category=category,
+            urgency=urgency,
+            title=title,
+            description=description or "",
+            lon=point[0] if point else None,
+            lat=point[1] if point else None,
+            address=(address or "")[:200],
+            grid=final_grid,
+            village=village,
+            town=case_town,
+            location_override_reason=location_override_reason[:200],
+            reporter_name=reporter_name,
+            reporter_phone=reporter_phone,
+            anonymous=bool(anonymous),
+            reported_by=by if getattr(by, "is_authenticated", False) else None,
+            status=Status.REPORTED,
+        )
+        sla.start_ack_clock(case, now=now)
+        case.save()
+        return case
+
+    case, created = idempotency.once(
+        by=by,
+        scope=IDEMPOTENCY_SCOPE,
+        key=idempotency_key,
+        body=body,
+        create=insert,
+        conflict=_idempotency_conflict,
+    )
+    if not created:
+        return case
     record_event(
         case,
         None,
