@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fengqiao.accounts.models import CENTER_ROLES, Role
-from fengqiao.core import audit
+from fengqiao.core import audit, idempotency
 from fengqiao.core.validators import normalize_phone
 from fengqiao.regions import geo
 from fengqiao.regions.exceptions import CoordinateError
@@ -375,6 +375,18 @@ def set_camera_status(camera: Camera, *, by: Any, status: str, note: str = "") -
     return change
 
 
+#: The `core.idempotency` scope of findings' keys (apart from intake's: a key names one report).
+FINDING_SCOPE = "surveillance.finding"
+
+
+def _finding_conflict() -> SurveillanceError:
+    return SurveillanceError(
+        _("This idempotency key was already used for a different case."),
+        code="idempotency_conflict",
+        http_status=422,
+    )
+
+
 @transaction.atomic
 def report_video_finding(
     camera: Camera,
@@ -391,37 +403,59 @@ def report_video_finding(
 
     Creates the case through `cases.services.create_case` (its acceptance clock starts there) and
     links it to the camera, both in this transaction; writes `camera.report_finding`. With an
-    `idempotency_key`, the same report sent again returns the first finding.
+    `idempotency_key` (`core.idempotency`, scope `FINDING_SCOPE`), the same user sending the same
+    report about the same camera again gets the first finding; another report is a 422.
     """
+    from fengqiao.cases import workflow
     from fengqiao.cases.models import Channel
     from fengqiao.cases.services import create_case
 
-    case = create_case(
-        by=by,
-        kind=kind,
-        channel=Channel.VIDEO,
-        title=title,
-        description=description,
-        category=category,
-        urgency=urgency,
-        lon=camera.lon,
-        lat=camera.lat,
-        address=camera.place or camera.name,
-        grid=camera.grid,
-        # Only used when the camera was filed under another grid than its point's (create_case
-        # ignores it otherwise): the case goes where the camera is kept.
-        location_override_reason=_("Filed under the camera's grid (%(code)s).")
-        % {"code": camera.channel_code},
-        idempotency_key=idempotency_key,
-    )
-    finding, created = VideoFinding.objects.get_or_create(
-        case=case, defaults={"camera": camera, "reported_by": by}
-    )
-    if created:
+    # Refused before a replay too, as intake refuses a role that may no longer take cases in.
+    if workflow.role_of(by) not in workflow.roles_for(kind, "report"):
+        raise PermissionDenied(_("Your role may not take cases in."))
+    body = {
+        "camera": camera.pk,
+        "title": (title or "").strip(),
+        "description": description or "",
+        "kind": kind,
+        "category": getattr(category, "pk", category),
+        "urgency": urgency or "normal",
+    }
+
+    def report() -> VideoFinding:
+        case = create_case(
+            by=by,
+            kind=kind,
+            channel=Channel.VIDEO,
+            title=title,
+            description=description,
+            category=category,
+            urgency=urgency,
+            lon=camera.lon,
+            lat=camera.lat,
+            address=camera.place or camera.name,
+            grid=camera.grid,
+            # Only used when the camera was filed under another grid than its point's (create_case
+            # ignores it otherwise): the case goes where the camera is kept.
+            location_override_reason=_("Filed under the camera's grid (%(code)s).")
+            % {"code": camera.channel_code},
+        )
+        reporter = by if getattr(by, "is_authenticated", False) else None
+        finding = VideoFinding.objects.create(case=case, camera=camera, reported_by=reporter)
         audit.record(
             "camera.report_finding",
             by=by,
             obj=camera,
             changes={"case": case.number, "case_id": case.pk},
         )
+        return finding
+
+    finding, _created = idempotency.once(
+        by=by,
+        scope=FINDING_SCOPE,
+        key=idempotency_key,
+        body=body,
+        create=report,
+        conflict=_finding_conflict,
+    )
     return finding
