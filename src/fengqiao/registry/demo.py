@@ -380,6 +380,7 @@ def _load(town: Region, *, now: dt.datetime) -> dict[str, int]:
             ],
             batch_size=1000,
         )
+    _grant_export(town)
     return {
         "houses": House.objects.filter(grid__in=grids).count(),
         "households": len(new_households),
@@ -389,3 +390,20 @@ def _load(town: Region, *, now: dt.datetime) -> dict[str, int]:
         "visits": len(visits),
         "patrols": len(patrols),
     }
+
+
+#: The group that carries the right to export lists naming persons (privacy.may_export).
+EXPORT_GROUP = "个人信息导出"
+
+
+def _grant_export(town: Region) -> None:
+    """The town's leaders may export person lists in the demo (masked unless they also hold
+    `view_sensitive`); everyone else exports places and houses only."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name=EXPORT_GROUP)
+    group.permissions.add(
+        Permission.objects.get(codename="export_personal_data", content_type__app_label="registry")
+    )
+    for leader in User.objects.filter(role=Role.TOWN_LEADER, regions=town):
+        leader.groups.add(group)

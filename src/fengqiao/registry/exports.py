@@ -1,7 +1,9 @@
 """Export of a filtered, scoped registry list to xlsx (导出), streamed row by row (write-only).
 
-Resident IDs, dates of birth (to the year), phones, exact addresses and building labels are
-masked unless the exporter may export personal data (`privacy.may_export_personal_data`). The
+Who may export what is `privacy.may_export` (lists naming persons need the
+`registry.export_personal_data` permission). Resident IDs, dates of birth (to the year), phones,
+exact addresses and building labels are masked unless the exporter may export them unmasked
+(`privacy.may_export_personal_data`). The
 audit row says whether the file holds personal data at all (`personal_data`: names of persons,
 masked or not) and whether identifiers are in full (`unmasked`). The first line of every file
 names the exporter and the time; every export writes one audit row (`services.record_export`).
@@ -99,9 +101,7 @@ def columns(what: str) -> list[tuple[str, Cell]]:
     return table[what]
 
 
-#: Exports that name natural persons (a person, a household's head, an organisation's leader):
-#: personal data even with every identifier masked.
-NAMES_PERSONS = frozenset({"persons", "households", "key_persons", "organizations"})
+NAMES_PERSONS = privacy.EXPORTS_NAMING_PERSONS
 
 RELATED = {
     "persons": ["grid", "household"],

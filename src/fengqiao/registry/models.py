@@ -180,7 +180,7 @@ class Person(TimeStampedModel):
         verbose_name_plural = _("persons")
         ordering = ["grid_id", "name", "id"]
         permissions = [
-            ("export_personal_data", _("May export unmasked personal data")),
+            ("export_personal_data", _("May export personal data (unmasked with view_sensitive)")),
         ]
         indexes = [models.Index(fields=["grid", "name"])]
 

@@ -25,9 +25,11 @@
    clerks and duty leaders holding `view_sensitive`, and the key person's own controller or
    case owner (包案人). For everyone else those key persons do not exist: not in lists, search,
    to-do lists, the API or exports (and their visits neither).
-4. Exports: anyone who reads a list may export it, masked. Unmasked identifiers in an export
-   need the `registry.export_personal_data` permission AND `view_sensitive`. Every export is
-   audited and the file names its exporter and time.
+4. Exports: an export that names natural persons (persons, households with their heads, key
+   persons, organisations with their leaders: `EXPORTS_NAMING_PERSONS`) is personal data even
+   masked, and needs the `registry.export_personal_data` permission; places and houses (masked)
+   any registry reader may export. Unmasked identifiers in an export need that permission AND
+   `view_sensitive`. Every export is audited and the file names its exporter and time.
 """
 
 from __future__ import annotations
@@ -182,6 +184,18 @@ def sensitive_category_q(user: Any, *, prefix: str = "") -> Q:
         | Q(**{f"{prefix}controller": user})
         | Q(**{f"{prefix}case_owner": user})
     )
+
+
+#: Exports that name natural persons (a person, a household's head, an organisation's leader):
+#: personal data even with every identifier masked.
+EXPORTS_NAMING_PERSONS = frozenset({"persons", "households", "key_persons", "organizations"})
+
+
+def may_export(user: Any, what: str) -> bool:
+    """Whether the user may export the list `what` (an `exports.columns` name) at all."""
+    if not reads_registry(user):
+        return False
+    return what not in EXPORTS_NAMING_PERSONS or bool(user.has_perm("registry.export_personal_data"))
 
 
 def may_export_personal_data(user: Any) -> bool:

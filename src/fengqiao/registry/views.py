@@ -334,7 +334,7 @@ def record_list(request: HttpRequest, *, kind: str) -> HttpResponse:
             "headers": [col.label for col in spec.columns],
             "query": _query(request),
             "may_edit": privacy.edits_registry(request.user),
-            "may_export": privacy.reads_registry(request.user),
+            "may_export": privacy.may_export(request.user, EXPORT_NAMES.get(kind, kind)),
             "detail_url": f"registry:{spec.name}_detail",
         },
     )
@@ -344,6 +344,8 @@ def record_list(request: HttpRequest, *, kind: str) -> HttpResponse:
 @require_GET
 def record_export(request: HttpRequest, *, kind: str) -> FileResponse:
     _require_reader(request)
+    if not privacy.may_export(request.user, EXPORT_NAMES.get(kind, kind)):
+        raise PermissionDenied(_("Exporting this list needs the permission to export personal data."))
     spec = KINDS[kind]
     filterset = spec.filterset(request.GET, queryset=spec.queryset(request.user), request=request)
     filters_used = {key: value for key, value in request.GET.items() if value}

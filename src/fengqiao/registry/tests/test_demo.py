@@ -40,6 +40,15 @@ def test_the_demo_registry_is_realistic_and_loads_once(django_assert_max_num_que
         KeyPerson.objects.values_list("visit_state", flat=True)
     )
     assert Visit.objects.exists()
+    # Every warden sees households, every watch member places: the volunteer roles have work.
+    from fengqiao.registry import privacy
+
+    warden = wardens.first()
+    assert Household.objects.visible_to(warden).exists() and not Place.objects.visible_to(warden).exists()
+    # The town's leaders may export person lists (through a group); grid workers may not.
+    leaders = User.objects.filter(role=Role.TOWN_LEADER)
+    assert leaders.exists() and all(privacy.may_export(leader, "persons") for leader in leaders)
+    assert not privacy.may_export(User.objects.filter(role=Role.GRID_WORKER).first(), "persons")
 
     town = Region.objects.get(code="620802101000")
     with django_assert_max_num_queries(1):  # one count

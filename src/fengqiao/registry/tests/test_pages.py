@@ -99,7 +99,7 @@ def test_list_pages_cost_the_same_at_any_size(client, town, clerk):
     for n in range(20):
         make_key_person(make_person(town.grid_b, 200 + n), "key_youth")
     assert [queries(url) for url in urls] == few
-    assert few[0] <= 12, few
+    assert few[0] <= 14, few  # 2 of them: the export permission (user's and groups')
 
 
 def test_api_lists_cost_the_same_at_any_size(town, clerk, django_assert_max_num_queries):

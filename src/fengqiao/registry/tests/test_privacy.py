@@ -50,9 +50,16 @@ def test_no_page_shows_an_identifier_in_full(client, request, data, persona):
     assert masked_id in _page(client, user, pages[0])
 
 
-def test_the_export_is_masked_without_the_permission_and_names_the_exporter(client, clerk, data):
+def _may_export_personal_data(user):
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(codename="export_personal_data"))
+
+
+def test_the_export_is_masked_without_view_sensitive_and_names_the_exporter(client, clerk, data):
     from openpyxl import load_workbook
 
+    _may_export_personal_data(clerk)
     client.force_login(clerk)
     response = client.get(reverse("registry:person_export"))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -202,6 +209,7 @@ def test_every_api_answer_is_masked(clerk, data, more):
 def test_every_export_is_masked_and_audited(client, clerk, data, more, kind):
     from openpyxl import load_workbook
 
+    _may_export_personal_data(clerk)
     client.force_login(clerk)
     response = client.get(reverse(f"registry:{kind}_export"))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -219,3 +227,29 @@ def test_pages_of_houses_organisations_and_places_are_masked(client, clerk, data
         body = _page(client, clerk, url)
         for secret in _identifiers(data):
             assert secret not in body, (url, secret)
+
+
+@pytest.mark.parametrize(
+    ("kind", "names_persons"),
+    [
+        ("person", True),
+        ("household", True),
+        ("keyperson", True),
+        ("organization", True),
+        ("place", False),
+        ("house", False),
+    ],
+)
+def test_exports_naming_persons_need_the_permission(client, clerk, data, more, kind, names_persons):
+    """Issue 5: "exports containing personal data need their own permission" - names are
+    personal data even with every identifier masked."""
+    client.force_login(clerk)
+    listing = client.get(reverse(f"registry:{kind}_list")).content.decode()
+    response = client.get(reverse(f"registry:{kind}_export"))
+    if names_persons:
+        assert response.status_code == 403
+        assert 'data-testid="export"' not in listing
+        assert not AuditEvent.objects.filter(action="registry.export").exists()
+    else:
+        assert response.status_code == 200 and 'data-testid="export"' in listing
+        assert AuditEvent.objects.get(action="registry.export").changes["personal_data"] is False
