@@ -106,10 +106,12 @@ class KeyPersonFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label=_("Category"), choices=KeyPerson.Category.choices)
     risk_level = django_filters.ChoiceFilter(label=_("Risk level"), choices=KeyPerson.Risk.choices)
     visit_state = django_filters.ChoiceFilter(label=_("Visit"), choices=VisitState.choices)
+    # The field page asks for `active=true`: a person no longer under care is not visited.
+    active = django_filters.BooleanFilter(label=_("Under care"))
 
     class Meta:
         model = KeyPerson
-        fields = ["q", "grid", "category", "risk_level", "visit_state"]
+        fields = ["q", "grid", "category", "risk_level", "visit_state", "active"]
 
 
 class VisitFilter(_GridFilterSet):

@@ -123,3 +123,10 @@ def test_the_to_do_list_is_right_even_when_no_sweep_ran(client, town, worker_a):
         body = client.get(reverse("registry:todo")).content.decode()
         assert f'class="table-danger" data-state="overdue" data-pk="{key_person.pk}"' in body
         assert KeyPerson.objects.get(pk=key_person.pk).visit_state == VisitState.OK  # not swept
+
+
+def test_the_key_person_list_filters_on_under_care_as_the_field_page_asks(town, worker_a):
+    cared = make_key_person(make_person(town.grid_a, 61), "left_behind_child")
+    make_key_person(make_person(town.grid_a, 62), "left_behind_child", active=False)
+    body = builders.api_client(worker_a).get("/api/v1/registry/key-persons/?limit=500&active=true").json()
+    assert [row["id"] for row in body["results"]] == [cared.pk]
