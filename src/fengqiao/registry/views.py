@@ -373,6 +373,12 @@ def _detail_context(
     if isinstance(obj, Household):
         context["members"] = Person.objects.visible_to(request.user).filter(household=obj)
         context["wardens"] = list(obj.wardens.all())
+        context["visits"] = (
+            Visit.objects.visible_to(request.user)
+            .filter(household=obj)
+            .select_related("by")
+            .prefetch_related("photos")[:20]
+        )
     if isinstance(obj, KeyPerson):
         context["visits"] = (
             Visit.objects.visible_to(request.user)

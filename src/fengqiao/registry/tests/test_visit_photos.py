@@ -124,3 +124,18 @@ def test_the_photos_show_to_those_who_see_the_visit_only(
     client.force_login(builders.make_user("judicial2", "department_officer", department=town.judicial_office))
     assert client.get(reverse("registry:visit_photo", args=[sensitive_photo])).status_code == 200
     assert client.get(reverse("registry:visit_photo", args=[plain_photo])).status_code == 404
+
+
+def test_a_household_visit_shows_its_photos_on_the_household_page(client, town, worker_a, worker_b):
+    from fengqiao.registry.tests.factories import make_household
+
+    household = make_household(town.grid_a, "HA-900")
+    visit = Visit.objects.create(
+        household=household, grid=town.grid_a, by=worker_a, at=timezone.now(), note="入户"
+    )
+    photo = _post(worker_a, visit, "h1").json()["id"]
+    client.force_login(worker_a)
+    page = client.get(reverse("registry:household_detail", args=[household.pk])).content.decode()
+    assert "入户" in page and reverse("registry:visit_photo", args=[photo]) in page
+    client.force_login(worker_b)
+    assert client.get(reverse("registry:visit_photo", args=[photo])).status_code == 404
