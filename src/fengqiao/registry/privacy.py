@@ -128,6 +128,12 @@ def reads_key_persons(user: Any) -> bool:
     return user.is_superuser or user.role not in GRID_ROLE_READS
 
 
+def opens_key_person_pages(user: Any) -> bool:
+    """The key-person list opens for every department officer (the menu offers it to all of them),
+    empty for a department that answers for no category; everything else as `reads_key_persons`."""
+    return reads_key_persons(user) or (_active(user) and user.role == Role.DEPARTMENT_OFFICER)
+
+
 def grid_role_q(label: str, user: Any) -> Q | None:
     """What of model `label` a volunteer grid role reads inside their grids (None: no narrowing,
     the grid scope applies as for a grid worker)."""

@@ -51,7 +51,7 @@ PAGE_SIZE = 50
 def _require_reader(request: HttpRequest, kind: str = "") -> None:
     # Key persons have readers of their own: department officers for their categories
     # (read-only), and not the volunteer grid roles (privacy.reads_key_persons).
-    allowed = privacy.reads_key_persons if kind == "key-persons" else privacy.reads_registry
+    allowed = privacy.opens_key_person_pages if kind == "key-persons" else privacy.reads_registry
     if not allowed(request.user):
         raise PermissionDenied
 

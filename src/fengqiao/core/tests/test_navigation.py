@@ -32,7 +32,7 @@ FIELD = {"field:home"}
     [
         ("clerk", CENTER | CENTER_CASES | CAMERAS | MEDIATION | REGISTRY),
         ("leader", CENTER | LEADER_CASES | CAMERAS | MEDIATION | REGISTRY),
-        ("police", OFFICE | CASES | {"cases:assignment_inbox"}),
+        ("police", OFFICE | CASES | {"cases:assignment_inbox", "registry:keyperson_list"}),
         ("mediator", OFFICE | CASES | MEDIATION | REGISTRY),
         (
             "worker_a",

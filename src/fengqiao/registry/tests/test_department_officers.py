@@ -126,3 +126,17 @@ def test_an_officer_of_another_town_or_an_inactive_department_reads_nothing(ever
     town.police_station.save()
     officer = builders.make_user("police2", "department_officer", department=town.police_station)
     assert not KeyPerson.objects.visible_to(officer).exists()
+
+
+def test_an_officer_of_a_department_without_categories_gets_an_empty_list(client, town, every_category):
+    from fengqiao.core.navigation import navigation_for
+
+    department = builders.make_department("安国环保站", "environment", town.town)
+    officer = builders.make_user("env", "department_officer", department=department)
+    assert "registry:keyperson_list" in {item["name"] for item in navigation_for(officer)}
+    client.force_login(officer)
+    listing = client.get(reverse("registry:keyperson_list"))
+    assert listing.status_code == 200
+    assert not any(kp.person.name in listing.content.decode() for kp in every_category.values())
+    drug = every_category["drug_rehabilitation"]
+    assert client.get(reverse("registry:keyperson_detail", args=[drug.pk])).status_code == 404
