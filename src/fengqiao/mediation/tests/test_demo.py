@@ -145,3 +145,25 @@ def test_an_older_demo_is_completed_without_new_disputes(demo):
         list(Dispute.objects.order_by("pk").values_list("pk", "case__grid", "risk_grade", "screening__grid"))
         == complete
     )
+
+
+def test_the_statistics_pages_of_the_demo_town_add_up_to_78_all_resolved(demo, client):
+    """What the center reads: the monthly pages since 2023 add up to 78 accepted (no failure, each
+    row adding up), every month's figures link to exactly the disputes they count, and the list
+    of disputes resolved now holds all 78."""
+    from fengqiao.accounts.models import User
+
+    client.force_login(User.objects.get(username="leader"))
+    total = 0
+    month = dt.date(2023, 1, 1)
+    while month <= dt.date(2026, 10, 1):
+        row = client.get(f"/mediation/statistics/?month={month:%Y-%m}").context["table"].total
+        assert row.accepted.value == row.agreement.value + row.pending.value and row.failure.value == 0
+        if row.accepted.value:
+            for figure in (row.accepted, row.agreement, row.resolved):
+                assert client.get(figure.url).context["page"].paginator.count == figure.value
+        total += row.accepted.value
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    assert total == 78
+    assert client.get("/mediation/disputes/?resolved=1").context["page"].paginator.count == 78
+    assert client.get("/mediation/disputes/?outcome=failure").context["page"].paginator.count == 0
