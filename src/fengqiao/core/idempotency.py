@@ -37,6 +37,8 @@ from fengqiao.core.exceptions import DomainError
 from fengqiao.core.models import IdempotencyReceipt
 
 T = TypeVar("T", bound=models.Model)
+#: Other forms of the same request: bodies, or a function of the first object giving them.
+AlsoMatches = Iterable[Mapping[str, Any]] | Callable[[Any], Iterable[Mapping[str, Any]]]
 
 #: Longest stored key (the APIs accept 100 characters; longer keys are cut, as they always were).
 KEY_MAX = 200
@@ -74,10 +76,19 @@ def _target(receipt: IdempotencyReceipt) -> Any:
     return model._default_manager.filter(pk=receipt.object_id).first()
 
 
-def _replay(receipt: IdempotencyReceipt, digests: set[str], conflict: Callable[[], Exception]) -> Any:
-    if receipt.fingerprint not in digests:
-        raise conflict()
-    return _target(receipt)
+def _replay(
+    receipt: IdempotencyReceipt,
+    digests: set[str],
+    conflict: Callable[[], Exception],
+    also_matches: AlsoMatches,
+) -> Any:
+    target = _target(receipt)
+    if target is None or receipt.fingerprint in digests:
+        return target  # None: what the key made is gone, whatever the body was
+    older = also_matches(target) if callable(also_matches) else ()
+    if receipt.fingerprint in {fingerprint(other) for other in older}:
+        return target
+    raise conflict()
 
 
 def _default_conflict() -> Exception:
@@ -92,23 +103,26 @@ def once(
     body: Mapping[str, Any],
     create: Callable[[], T],
     conflict: Callable[[], Exception] = _default_conflict,
-    also_matches: Iterable[Mapping[str, Any]] = (),
+    also_matches: AlsoMatches = (),
 ) -> tuple[T, bool]:
     """`create()` once per (user, scope, key): (the object, True) the first time, (the first
     object, False) on a replay with the same body; `conflict()` raised for another body.
 
     `also_matches`: other forms of the same request whose fingerprints count as the same body
-    (receipts stored under an older way of normalising it).
+    (receipts stored under an older way of normalising it); a function of the first object when
+    the old form depends on it (e.g. a time the server filled in).
     """
     if not key:
         return create(), True
     key = key[:KEY_MAX]
     principal = _principal(by)
     digest = fingerprint(body)
-    digests = {digest, *(fingerprint(other) for other in also_matches)}
+    digests = {digest}
+    if not callable(also_matches):
+        digests |= {fingerprint(other) for other in also_matches}
     existing = _find(principal, scope, key)
     if existing is not None:
-        found = _replay(existing, digests, conflict)
+        found = _replay(existing, digests, conflict, also_matches)
         if found is not None:
             return found, False
         # What the key created is gone: the key is free again, as it was before receipts.
@@ -122,7 +136,7 @@ def once(
         except IntegrityError:
             # A concurrent request with this key committed while this one waited on the index.
             winner = _find(principal, scope, key)
-            found = _replay(winner, digests, conflict) if winner is not None else None
+            found = _replay(winner, digests, conflict, also_matches) if winner is not None else None
             if found is None:
                 raise
             return found, False
