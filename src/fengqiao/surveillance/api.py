@@ -48,7 +48,7 @@ from fengqiao.cases.models import Case, Category, Kind, Urgency
 from fengqiao.cases.serializers import CoordinateField
 from fengqiao.core import masking
 from fengqiao.regions.models import Grid, Region
-from fengqiao.surveillance import queries, services
+from fengqiao.surveillance import privacy, queries, services
 from fengqiao.surveillance.filters import CameraAPIFilter, MonitoringRoomFilter
 from fengqiao.surveillance.models import Camera, CameraStatusChange, MonitoringRoom, Purpose
 
@@ -131,6 +131,7 @@ class CameraSerializer(serializers.ModelSerializer[Camera]):
     village = serializers.SerializerMethodField()
     grid = serializers.SerializerMethodField()
     purposes = serializers.SerializerMethodField()
+    stream_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Camera
@@ -169,6 +170,18 @@ class CameraSerializer(serializers.ModelSerializer[Camera]):
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices)))
     def get_purposes(self, camera: Camera) -> list[str]:
         return camera.purpose_values
+
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True,
+            help_text="The live stream's address with its account masked (`rtsp://***@host/...`); "
+            "null unless the caller keeps the camera register (administrators, window clerks). "
+            '`""` when none is recorded',
+        )
+    )
+    def get_stream_url(self, camera: Camera) -> str | None:
+        request = self.context.get("request")
+        return privacy.stream_url_for(camera, getattr(request, "user", None))
 
 
 class StatusChangeSerializer(serializers.ModelSerializer[CameraStatusChange]):
@@ -249,12 +262,13 @@ class CameraWriteSerializer(serializers.Serializer[Any]):
         help_text="Only to file the camera under another grid than its point's; null: found from the point",
     )
     purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices))
+    # No default: on PUT too, an address left out keeps the recorded one (its account included).
     stream_url = serializers.CharField(
         max_length=300,
         required=False,
         allow_blank=True,
-        default="",
-        help_text="Optional rtsp://, rtmp:// or http(s):// address of the live stream",
+        help_text="Optional rtsp://, rtmp:// or http(s):// address of the live stream. On edit: left "
+        'out, or sent back masked as read, keeps the recorded address; `""` removes it',
     )
     active = serializers.BooleanField(
         required=False, default=True, help_text="In use; false retires the camera (it stays on record)"
@@ -297,7 +311,7 @@ def _camera_values(camera: Camera) -> dict[str, Any]:
         "lat": camera.lat,
         "grid": camera.grid if camera.grid_overridden else None,
         "purposes": camera.purpose_values,
-        "stream_url": camera.stream_url,
+        "stream_url": None,  # keeps the recorded address (`services.update_camera`)
         "active": camera.active,
     }
 
@@ -425,7 +439,8 @@ class MonitoringRoomViewSet(viewsets.ReadOnlyModelViewSet[MonitoringRoom]):
     create=extend_schema(
         summary="Register a camera (administrators and window clerks)",
         description="The grid is found from the point unless `grid` names another (then it is "
-        "kept by hand); the channel code is unique; the stream address is optional. `status` is "
+        "kept by hand); the channel code is unique; the stream address is optional (answered "
+        "masked). `status` is "
         "the initial status (default online). Audited (`camera.create`).",
         request=CameraWriteSerializer,
         responses={201: CameraSerializer, **_errors(400, 403)},
@@ -435,7 +450,8 @@ class MonitoringRoomViewSet(viewsets.ReadOnlyModelViewSet[MonitoringRoom]):
         description="`grid` null files the camera under the grid of its point. `active: false` "
         "retires it. A `status` other than the camera's writes one status-history row and "
         "`camera.set_status` (the center and the camera's grid workers may); the other changes "
-        "write `camera.update`. All or nothing.",
+        "write `camera.update`. A `stream_url` left out (or sent back masked) keeps the recorded "
+        "address. All or nothing.",
         request=CameraWriteSerializer,
         responses={200: CameraSerializer, **_errors(400, 403, 404)},
     ),

@@ -11,6 +11,7 @@ from fengqiao.cases.models import Kind, Urgency
 from fengqiao.core.exceptions import DomainError
 from fengqiao.regions.models import Grid, Region
 from fengqiao.surveillance.models import Camera, MonitoringRoom, Purpose
+from fengqiao.surveillance.privacy import mask_stream_url
 
 
 class RoomForm(forms.Form):
@@ -47,13 +48,32 @@ class CameraForm(forms.Form):
         label=_("Purposes"), choices=Purpose.choices, widget=forms.CheckboxSelectMultiple
     )
     stream_url = forms.CharField(label=_("Stream address"), max_length=300, required=False)
+    clear_stream_url = forms.BooleanField(label=_("Remove the stream address"), required=False)
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, camera: Camera | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         rooms = MonitoringRoom.objects.visible_to(user).select_related("village")
         self.fields["room"].queryset = rooms.order_by("village__code", "name")  # type: ignore[attr-defined]
         self.fields["grid"].queryset = Grid.objects.visible_to(user).order_by("code")  # type: ignore[attr-defined]
+        self.editing = camera is not None
+        if camera is not None and camera.stream_url:
+            # The recorded address is never put back into the page (it carries the recorder's
+            # account): the field starts blank, blank keeps it, and its masked form is the hint.
+            field = self.fields["stream_url"]
+            field.widget.attrs["placeholder"] = mask_stream_url(camera.stream_url)
+            field.help_text = _("Leave blank to keep the recorded address.")
+        else:
+            del self.fields["clear_stream_url"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        sent = (data.get("stream_url") or "").strip()
+        if data.pop("clear_stream_url", False):
+            data["stream_url"] = ""
+        elif self.editing and not sent:
+            data["stream_url"] = None  # `services.update_camera` keeps the recorded address
+        return data
 
     @staticmethod
     def initial_for(camera: Camera) -> dict[str, Any]:
@@ -66,7 +86,6 @@ class CameraForm(forms.Form):
             "lat": camera.lat,
             "grid": camera.grid_id if camera.grid_overridden else None,
             "purposes": camera.purpose_values,
-            "stream_url": camera.stream_url,
             "active": camera.active,
         }
 

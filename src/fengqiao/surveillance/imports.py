@@ -238,8 +238,16 @@ def import_cameras(content: bytes, *, by: Any) -> ImportResult:
                         continue
                     grid = data["grid"] or (camera.grid if camera.grid_overridden else None)
                     before = camera.updated_at
+                    # A blank stream address keeps the recorded one (as on the edit page).
                     updated = services.update_camera(
-                        camera, by=by, **{**data, "grid": grid, "active": camera.active}
+                        camera,
+                        by=by,
+                        **{
+                            **data,
+                            "grid": grid,
+                            "active": camera.active,
+                            "stream_url": data["stream_url"] or None,
+                        },
                     )
                     if updated.updated_at != before:
                         result.updated += 1

@@ -7,7 +7,9 @@ Who may do what (one rule, checked here and nowhere else):
 * a camera's status is set by the center (clerks, duty and town leaders, administrators) and by
   the grid workers of its grid (`STATUS_ROLES`), who often notice a dead camera first;
 * a case is reported from a camera by anyone who may take cases in (`cases.services.create_case`
-  decides) and sees the camera.
+  decides) and sees the camera;
+* a camera's stream address is shown (masked, `privacy.mask_stream_url`) only to those who keep the
+  register; the audit trail holds it masked too, never the recorder's account.
 
 Each service runs in one transaction and writes its audit row itself.
 """
@@ -39,6 +41,7 @@ from fengqiao.surveillance.models import (
     Purpose,
     VideoFinding,
 )
+from fengqiao.surveillance.privacy import mask_stream_url
 
 #: Who keeps the camera register (台账): administrators and window clerks.
 MANAGER_ROLES = frozenset({Role.ADMINISTRATOR, Role.CLERK})
@@ -193,6 +196,17 @@ def _clean_stream_url(stream_url: str) -> str:
     return stream_url
 
 
+def _new_stream_url(current: str, sent: str | None) -> str:
+    """The address to store on an edit: None (not sent, or a blank form field) keeps the current
+    one, as does its masked form sent back (clients only ever read it masked); "" clears it."""
+    if sent is None:
+        return current
+    sent = sent.strip()
+    if sent and current and sent != current and sent == mask_stream_url(current):
+        return current
+    return _clean_stream_url(sent)
+
+
 def _place_camera(lon: Any, lat: Any, grid: Grid | None) -> tuple[float, float, Grid | None, bool]:
     """The point, the grid it is filed under, and whether that grid was chosen by hand."""
     # Each coordinate is checked on its own so the error names its field structurally (the
@@ -249,13 +263,14 @@ def create_camera(
     purposes: Iterable[str],
     place: str = "",
     grid: Grid | None = None,
-    stream_url: str = "",
+    stream_url: str | None = "",
     status: str = Camera.Status.ONLINE,
     active: bool = True,
 ) -> Camera:
     """Register a camera (登记摄像头) at a point; its grid comes from the point unless `grid` is given.
 
-    Writes the camera, its purpose rows and `camera.create`. The stream address is optional.
+    Writes the camera, its purpose rows and `camera.create`. The stream address is optional (None
+    or ""); the audit row holds it masked.
     """
     _check_manager(by)
     _check_room(room, by=by)
@@ -274,7 +289,7 @@ def create_camera(
         lat=lat_f,
         grid=final_grid,
         grid_overridden=overridden,
-        stream_url=_clean_stream_url(stream_url),
+        stream_url=_clean_stream_url(stream_url or ""),
         status=status,
         status_changed_at=timezone.now(),
         active=active,
@@ -290,6 +305,7 @@ def create_camera(
             "grid": final_grid.code if final_grid else None,
             "grid_overridden": overridden,
             "purposes": values,
+            "stream_url": mask_stream_url(camera.stream_url),
         },
     )
     return camera
@@ -308,12 +324,14 @@ def update_camera(
     purposes: Iterable[str],
     place: str,
     grid: Grid | None,
-    stream_url: str,
     active: bool,
+    stream_url: str | None = None,
 ) -> Camera:
     """Edit a camera (every field given); `grid=None` files it under the grid holding its point.
 
-    Writes `camera.update` with the changed fields (the status has its own service).
+    `stream_url=None` (or the masked address sent back) keeps the stored address, `""` clears it.
+    Writes `camera.update` with the changed fields, the stream address masked (the status has its
+    own service).
     """
     _check_manager(by)
     camera = Camera.objects.select_for_update().get(pk=camera.pk)
@@ -326,7 +344,7 @@ def update_camera(
     camera.room = room
     camera.place = (place or "").strip()[:200]
     camera.lon, camera.lat, camera.grid, camera.grid_overridden = _place_camera(lon, lat, grid)
-    camera.stream_url = _clean_stream_url(stream_url)
+    camera.stream_url = _new_stream_url(camera.stream_url, stream_url)
     camera.active = bool(active)
     changes = audit.diff(camera, before, _CAMERA_FIELDS)
     if values != before_purposes:
@@ -337,6 +355,12 @@ def update_camera(
         changes["purposes"] = [before_purposes, values]
     if changes:
         camera.save(update_fields=[*_CAMERA_FIELDS, "updated_at"])
+        if "stream_url" in changes:
+            # The recorder's account never goes into the audit trail (it is read by auditors).
+            changes["stream_url"] = [
+                mask_stream_url(before["stream_url"]),
+                mask_stream_url(camera.stream_url),
+            ]
         audit.record("camera.update", by=by, obj=camera, changes=changes)
     return camera
 

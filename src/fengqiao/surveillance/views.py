@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fengqiao.cases import workflow
 from fengqiao.core import masking
 from fengqiao.core.exceptions import DomainError
-from fengqiao.surveillance import imports, queries, services
+from fengqiao.surveillance import imports, privacy, queries, services
 from fengqiao.surveillance.filters import CameraFilter, MonitoringRoomFilter
 from fengqiao.surveillance.forms import (
     CameraForm,
@@ -162,6 +162,8 @@ def camera_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 }
             ),
             "finding_form": FindingForm(),
+            # None hides the row: only the register's keepers see the address, and masked.
+            "stream_url": privacy.stream_url_for(camera, user),
             "can_manage": services.may_manage(user),
             "can_set_status": services.may_set_status(user),
             "can_report": workflow.role_of(user) in workflow.INTAKE_ROLES,
@@ -177,7 +179,7 @@ def camera_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         raise PermissionDenied
     camera = queries.get_camera_for_user(request.user, pk) if pk is not None else None
     initial = CameraForm.initial_for(camera) if camera else {"active": True, "room": request.GET.get("room")}
-    form = CameraForm(request.POST or None, initial=initial, user=request.user)
+    form = CameraForm(request.POST or None, initial=initial, user=request.user, camera=camera)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -238,7 +238,8 @@ def test_an_edit_with_a_bad_field_writes_neither_the_edit_nor_the_status(clerk, 
     assert camera_a.status == "online" and not CameraStatusChange.objects.exists()
 
 
-def test_put_replaces_every_field_and_a_missing_stream_address_clears_it(clerk, room_b, camera_a):
+def test_put_replaces_every_field_but_a_missing_stream_address_keeps_it(clerk, room_b, camera_a):
+    # The address is only ever read masked, so a client cannot send it back whole (audit #5).
     camera_a.stream_url = "rtsp://10.62.1.2:554/101"
     camera_a.save()
     response = api_client(clerk).put(
@@ -248,7 +249,8 @@ def test_put_replaces_every_field_and_a_missing_stream_address_clears_it(clerk, 
     )
     assert response.status_code == 200, response.content
     camera_a.refresh_from_db()
-    assert camera_a.room == room_b and camera_a.stream_url == "" and camera_a.grid.code == "GB"
+    assert camera_a.room == room_b and camera_a.grid.code == "GB"
+    assert camera_a.stream_url == "rtsp://10.62.1.2:554/101"
 
 
 # --- a case found through video, through the API ------------------------------------------------
