@@ -664,7 +664,9 @@ def _lock_session(session: MediationSession, by: Any) -> tuple[Dispute, Mediatio
     dispute = _lock(session.dispute_id)
     ensure_may_work(dispute, by)
     _ensure_open(dispute)
-    return dispute, MediationSession.objects.select_for_update().select_related("room").get(pk=session.pk)
+    return dispute, MediationSession.objects.select_for_update(of=("self",)).select_related("room").get(
+        pk=session.pk
+    )
 
 
 @transaction.atomic
