@@ -96,6 +96,8 @@ class ChecklistItem:
     filed: int = 0
     #: The system prints this document and can attach it in one step (`attach_generated_document`).
     generated: bool = False
+    #: Pages of the documents of this kind filed (the index's page column).
+    pages: int = 0
 
 
 def dossier_checklist(dispute: Dispute) -> list[ChecklistItem]:
@@ -104,7 +106,11 @@ def dossier_checklist(dispute: Dispute) -> list[ChecklistItem]:
     An agreement is required only when mediation reached one (a failed dispute's dossier has none),
     and it is present only once in effect: a written agreement counts when the parties signed it.
     """
-    filed = Counter(dispute.documents.values_list("kind", flat=True))
+    filed: Counter[str] = Counter()
+    pages: Counter[str] = Counter()
+    for kind, count in dispute.documents.values_list("kind", "pages"):
+        filed[kind] += 1
+        pages[kind] += count
     agreement = dispute.current_agreement
     generated = {
         DocumentKind.REGISTRATION: True,
@@ -129,6 +135,7 @@ def dossier_checklist(dispute: Dispute) -> list[ChecklistItem]:
                 required=required,
                 present=filed[kind] > 0 or generated.get(kind, False),
                 filed=filed[kind],
+                pages=pages[kind],
                 generated=kind in GENERATED_DOCUMENTS,
             )
         )

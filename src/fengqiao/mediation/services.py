@@ -771,6 +771,16 @@ def postpone_session(
     return moved
 
 
+def _cancel_planned_sessions(dispute: Dispute, *, by: Any) -> None:
+    """Sessions still planned when the outcome is recorded will not take place: they are cancelled
+    (their rooms freed, off the workbench), each with a `cancel_session` timeline row."""
+    reason = _("The outcome of the mediation was recorded.")
+    for session in dispute.sessions.select_for_update().filter(status=MediationSession.Status.PLANNED):
+        session.status, session.status_reason = MediationSession.Status.CANCELLED, reason
+        session.save(update_fields=["status", "status_reason"])
+        _event(dispute, "cancel_session", by=by, note=reason, data={"session": session.pk})
+
+
 def _check_parties(dispute: Dispute) -> None:
     roles = set(dispute.parties.values_list("role", flat=True))
     if Party.Role.APPLICANT not in roles or Party.Role.RESPONDENT not in roles:
@@ -850,6 +860,7 @@ def record_agreement(
     dispute.failure_reason, dispute.failure_route = "", ""
     dispute.save(update_fields=["outcome", "outcome_at", "failure_reason", "failure_route", "updated_at"])
     FollowUp.objects.create(dispute=dispute, due_on=last_due + dt.timedelta(days=7))
+    _cancel_planned_sessions(dispute, by=by)
     record("dispute.record_agreement", by=by, obj=dispute, changes={"form": form, "terms": len(terms)})
     return agreement
 
@@ -888,6 +899,7 @@ def record_failure(dispute: Dispute, *, by: Any, reason: str, route: str) -> Dis
     dispute.outcome, dispute.outcome_at = Outcome.FAILURE, timezone.now()
     dispute.failure_reason, dispute.failure_route = reason, route
     dispute.save(update_fields=["outcome", "outcome_at", "failure_reason", "failure_route", "updated_at"])
+    _cancel_planned_sessions(dispute, by=by)
     record("dispute.record_failure", by=by, obj=dispute, changes={"route": route})
     return dispute
 

@@ -46,9 +46,11 @@ def test_an_uploaded_document_is_stored_and_counts_in_the_checklist(mediator, co
     assert document.file.read() == PDF_BYTES and document.size == len(PDF_BYTES) and document.sensitive
     assert document.file.name.startswith("mediation/") and "身份证" not in document.file.name
     item = present(dispute, "identity")
-    assert item.present and item.filed == 1
+    assert item.present and item.filed == 1 and item.pages == 1
     assert AuditEvent.objects.filter(action="dispute.add_document").count() == 1
     assert dispute.case.events.filter(action="add_document").count() == 1
+    services.add_document(dispute, by=mediator, kind="identity", pages=3)  # a paper copy
+    assert present(dispute, "identity").pages == 4
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
@@ -117,6 +119,10 @@ def test_generated_documents_are_attached_in_one_step(sensitive_mediator, commit
     assert attached["registration"].sensitive and attached["agreement"].sensitive
     assert not attached["minutes"].sensitive and not attached["cover"].sensitive
     assert all(present(dispute, kind).filed == 1 for kind in attached)
+    # The index printed now gives the pages filed of each document.
+    cover = services.attach_generated_document(dispute, by=mediator, kind="cover")
+    index = "".join(p.extract_text() for p in PdfReader(cover.file.open("rb")).pages)
+    assert "页数" in index
 
 
 def test_downloads_are_scoped_audited_and_sensitive_files_need_the_right(

@@ -301,3 +301,24 @@ def test_the_duration_default_is_an_hour(mediator, committee, room, settings):
     with time_machine.travel(NOW, tick=False):
         session = plan(make_dispute(mediator, committee), mediator, room, 10)
     assert session.ends_at - session.held_at == dt.timedelta(minutes=45)
+
+
+@pytest.mark.parametrize("outcome", ["agreement", "failure"])
+def test_the_outcome_cancels_the_sessions_still_planned(mediator, committee, room, outcome):
+    from .conftest import agree
+
+    with time_machine.travel(NOW, tick=False):
+        dispute = make_dispute(mediator, committee)
+        held = services.record_session(dispute, by=mediator, participants="双方", minutes="和解")
+        planned = plan(dispute, mediator, room, 14)
+        if outcome == "agreement":
+            agree(dispute, mediator)
+        else:
+            services.record_failure(dispute, by=mediator, reason="双方分歧太大", route="litigation")
+        planned.refresh_from_db()
+        assert planned.status == "cancelled" and planned.status_reason
+        held.refresh_from_db()
+        assert held.status == "held"
+        assert [s.pk for s in queries.workbench(mediator).sessions_today] == [held.pk]
+        # The room is free again for another dispute.
+        assert plan(make_dispute(mediator, committee), mediator, room, 14).status == "planned"
