@@ -44,7 +44,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(_("Dispute screening"), "mediation:screening", roles=GRID_ROLES),
     NavItem(_("Cameras"), "surveillance:camera_list", roles=_CENTER | GRID_ROLES),
     # The grid registry (issue 5): who reads it is `registry.privacy.REGISTRY_ROLES`.
-    NavItem(_("Grid registry"), "registry:todo", roles=_CENTER | GRID_ROLES | {Role.MEDIATOR}),
+    NavItem(_("Grid registry"), "registry:todo", roles=_CENTER | GRID_ROLES),
     # Officers read the key persons their department answers for (registry.privacy).
     NavItem(_("Key persons"), "registry:keyperson_list", roles=frozenset({Role.DEPARTMENT_OFFICER})),
     NavItem(_("Departments"), "center:department_list", roles=_ALL_BUT_GRIDS - {Role.AUDITOR}),

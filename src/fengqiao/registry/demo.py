@@ -24,7 +24,7 @@ from fengqiao.accounts.models import Role, User
 from fengqiao.core.validators import resident_id_check_char
 from fengqiao.demo.plan import _GIVEN_FEMALE, _GIVEN_MALE, _SURNAMES
 from fengqiao.regions.models import Grid, Region
-from fengqiao.registry import sla
+from fengqiao.registry import privacy, sla
 from fengqiao.registry.models import (
     House,
     Household,
@@ -333,7 +333,12 @@ def _load(town: Region, *, now: dt.datetime) -> dict[str, int]:
             visit_every_days=every,
             last_visit_at=last,
             helper=worker,
-            controller=worker if category not in _RHYTHM or rng.random() < 0.5 else None,
+            # Sensitive categories always have one (privacy rule 3: else nobody sees them missed).
+            controller=(
+                worker
+                if category not in _RHYTHM or rng.random() < 0.5 or category in privacy.SENSITIVE_CATEGORIES
+                else None
+            ),
         )
         sla.schedule(key_person, since=last, now=now)
         if (stored.pk, category) in existing_keys:

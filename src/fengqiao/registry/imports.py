@@ -39,6 +39,8 @@ class Column:
     header: str
     required: bool = False
     choices: dict[str, str] | None = None  # Chinese label -> stored value
+    #: A column added later: files made from the older template may leave it out.
+    optional: bool = False
 
 
 RESIDENCE = {
@@ -101,6 +103,8 @@ COLUMNS: dict[str, list[Column]] = {
         Column("risk_level", "风险等级", choices=RISK),
         Column("visit_every_days", "走访周期（天）"),
         Column("note", "备注"),
+        # The user name of the controller (包控责任人); required for the sensitive categories.
+        Column("controller", "包控责任人账号", optional=True),
     ],
 }
 
@@ -126,7 +130,7 @@ def examples(kind: str, grid_code: str = SAMPLE_GRID_PLACEHOLDER) -> list[str]:
         ],
         ImportJob.Kind.HOUSEHOLDS: ["6208020001", "", "东沟村1组", grid_code],
         ImportJob.Kind.PLACES: ["东沟小学", "学校", "", "东沟村", "106.805", "35.505", "", grid_code],
-        ImportJob.Kind.KEY_PERSONS: [SAMPLE_RESIDENT_ID, "留守老人", "低", "30", ""],
+        ImportJob.Kind.KEY_PERSONS: [SAMPLE_RESIDENT_ID, "留守老人", "低", "30", "", ""],
     }
     return table[kind]
 
@@ -204,7 +208,7 @@ class Checker:
         self.may_sensitive = privacy.sees_all_sensitive_categories(user)
 
     def header_errors(self, header: list[str]) -> list[RowError]:
-        missing = [c.header for c in self.columns if c.header not in header]
+        missing = [c.header for c in self.columns if c.header not in header and not c.optional]
         return [RowError(1, name, _("This column is missing.")) for name in missing]
 
     def check_row(self, number: int, raw: dict[str, str], errors: list[RowError]) -> dict[str, Any]:
@@ -334,7 +338,7 @@ def check(
     result.errors.extend(checker.header_errors(header))
     if result.errors:
         return result
-    positions = {c.key: header.index(c.header) for c in checker.columns}
+    positions = {c.key: header.index(c.header) for c in checker.columns if c.header in header}
     for index, (number, values) in enumerate(rows, start=1):
         raw = {key: _text(values[pos]) if pos < len(values) else "" for key, pos in positions.items()}
         clean = checker.check_row(number, raw, result.errors)
@@ -403,6 +407,7 @@ def _check_references(kind: str, result: Checked, user: Any) -> None:
                 result.errors.append(
                     RowError(number, "公民身份号码", _("No person with this ID in your area."))
                 )
+        _check_controllers(result, user, key_ids)
     elif kind == ImportJob.Kind.PLACES:
         codes = [values["credit_code"] for _n, values in result.rows if values["credit_code"]]
         foreign = set(
@@ -416,6 +421,53 @@ def _check_references(kind: str, result: Checked, user: Any) -> None:
                     RowError(number, "统一社会信用代码", _("This place belongs to a grid outside your area."))
                 )
     result.errors.sort(key=lambda error: (error.row, error.column))
+
+
+def _check_controllers(result: Checked, user: Any, key_ids: set[str]) -> None:
+    """Controllers named by user name, among the users the importer may name; a key person of a
+    sensitive category needs one who keeps the to-do list of their grid (given in the file or
+    already on the record), as on the page and in the API (`services._require_keeper`)."""
+    header = "包控责任人账号"
+    names = {values["controller"] for _n, values in result.rows if values.get("controller")}
+    users = {u.username: u for u in privacy.assignable_users(user).filter(username__in=names)}
+    grids = dict(
+        Person.objects.visible_to(user).filter(resident_id__in=key_ids).values_list("resident_id", "grid_id")
+    )
+    recorded = {
+        (k.person.resident_id, k.category): [u for u in (k.controller, k.case_owner) if u is not None]
+        for k in KeyPerson.objects.filter(
+            person__resident_id__in=key_ids, category__in=privacy.SENSITIVE_CATEGORIES
+        ).select_related("person", "controller", "case_owner")
+    }
+    for number, values in result.rows:
+        name = values.get("controller")
+        if name:
+            if name not in users:
+                result.errors.append(
+                    RowError(number, header, _("No active user with this name in your area."))
+                )
+                continue
+            values["controller"] = users[name]
+        else:
+            values["controller"] = None
+        if values["category"] not in privacy.SENSITIVE_CATEGORIES or values["resident_id"] not in grids:
+            continue
+        keepers = (
+            [values["controller"]]
+            if values["controller"]
+            else recorded.get((values["resident_id"], values["category"]), [])
+        )
+        if not any(privacy.keeps_to_do_for(u, grids[values["resident_id"]]) for u in keepers):
+            result.errors.append(
+                RowError(
+                    number,
+                    header,
+                    _(
+                        "A key person of this category needs a controller who works in their grid: "
+                        "give the user name of a grid worker or center staff."
+                    ),
+                )
+            )
 
 
 @dataclass
@@ -544,19 +596,24 @@ def commit(kind: str, checked: Checked, user: Any) -> Outcome:
         }
         existing = {
             (k.person.resident_id, k.category): k
-            for k in KeyPerson.objects.filter(person__in=persons.values()).select_related("person")
+            for k in KeyPerson.objects.filter(person__in=persons.values()).select_related(
+                "person", "controller"
+            )
         }
         new_items = []
         for v in rows:
+            key = (v["resident_id"], v["category"])
+            # No controller in the file: the recorded one stays.
+            controller = v.get("controller") or (existing[key].controller if key in existing else None)
             values = {
                 "person": persons[v["resident_id"]],
                 "category": v["category"],
                 "risk_level": v["risk_level"],
                 "visit_every_days": v["visit_every_days"],
                 "note": v.get("note", ""),
+                "controller": controller,
                 "updated_at": now,
             }
-            key = (v["resident_id"], v["category"])
             if key not in existing:
                 draft = KeyPerson(**values)
                 sla.schedule(draft, since=now, now=now)
@@ -566,7 +623,9 @@ def commit(kind: str, checked: Checked, user: Any) -> Outcome:
                     visit_state=draft.visit_state,
                 )
             new_items.append((key, values))
-        outcome = _upsert(KeyPerson, existing, iter(new_items), ["risk_level", "visit_every_days", "note"])
+        outcome = _upsert(
+            KeyPerson, existing, iter(new_items), ["risk_level", "visit_every_days", "note", "controller"]
+        )
     return outcome
 
 

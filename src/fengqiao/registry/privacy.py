@@ -1,7 +1,10 @@
 """Privacy rules of the registry (个人信息保护), each defined once here.
 
-1. Who reads the registry at all: center staff, grid roles and mediators (`REGISTRY_ROLES`).
-   Auditors do not (they read the audit trail). Department officers read no persons, households,
+1. Who reads the registry at all: center staff and grid roles (`REGISTRY_ROLES`).
+   Auditors do not (they read the audit trail). Mediators do not either: a mediator's job is
+   the parties of their disputes, who identify themselves at registration (ID card in hand);
+   the town's registry of residents, with reveal of any ID, is far beyond that (audit #4).
+   Department officers read no persons, households,
    houses, places or organisations (a department's area gives it the map, not the people), but
    they read, read-only and masked, the key persons of the categories their department answers
    for by law and duty (`DEPARTMENT_CATEGORIES`), with those key persons' visits.
@@ -24,7 +27,10 @@
    criminal records, drug rehabilitation) are visible only to: administrators, town leaders,
    clerks and duty leaders holding `view_sensitive`, and the key person's own controller or
    case owner (包案人). For everyone else those key persons do not exist: not in lists, search,
-   to-do lists, the API or exports (and their visits neither).
+   to-do lists, the API or exports (and their visits neither). So a key person of a sensitive
+   category always has a controller or case owner who keeps the to-do list of their grid
+   (`keeps_to_do_for`; checked on every save: page, API, import): their due and missed visits
+   reach that person's to-do list, whoever else may not see them.
 4. Exports: an export that names natural persons (persons, households with their heads, key
    persons, organisations with their leaders: `EXPORTS_NAMING_PERSONS`) is personal data even
    masked, and needs the `registry.export_personal_data` permission; places and houses (masked)
@@ -42,9 +48,8 @@ from fengqiao.accounts.models import GRID_ROLES, Role
 from fengqiao.center.models import Department
 from fengqiao.core.masking import mask_phone, mask_resident_id, may_see_sensitive
 
-REGISTRY_ROLES = frozenset(
-    {Role.CLERK, Role.DUTY_LEADER, Role.TOWN_LEADER, Role.ADMINISTRATOR, Role.MEDIATOR, *GRID_ROLES}
-)
+#: Mediators are not here (rule 1): no list, search, reveal or export of the registry.
+REGISTRY_ROLES = frozenset({Role.CLERK, Role.DUTY_LEADER, Role.TOWN_LEADER, Role.ADMINISTRATOR, *GRID_ROLES})
 #: Roles allowed to edit the registry (create, update, import).
 EDITOR_ROLES = frozenset(
     {Role.CLERK, Role.DUTY_LEADER, Role.TOWN_LEADER, Role.ADMINISTRATOR, Role.GRID_WORKER}
@@ -189,6 +194,27 @@ def sensitive_category_q(user: Any, *, prefix: str = "") -> Q:
         ~Q(**{f"{prefix}category__in": SENSITIVE_CATEGORIES})
         | Q(**{f"{prefix}controller": user})
         | Q(**{f"{prefix}case_owner": user})
+    )
+
+
+def assignable_users(by: Any) -> Any:
+    """The users `by` may name as a key person's controller, helper or case owner: the active
+    users in their scope (the edit form's choices; the API answers 400 for anyone else)."""
+    from fengqiao.accounts.models import User
+
+    return User.objects.visible_to(by).filter(is_active=True)
+
+
+def keeps_to_do_for(user: Any, grid_id: Any) -> bool:
+    """Whether `user` has the registry's to-do list and it covers the grid `grid_id`: a sensitive
+    key person's controller or case owner must be such a user, or their missed visits would turn
+    red on nobody's list (audit #6; rule 3 shows them to their controller and case owner)."""
+    from fengqiao.regions.models import Grid
+
+    return bool(
+        reads_registry(user)  # the to-do list's readers: no department officer, no auditor
+        and reads_key_persons(user)  # nor a volunteer grid role
+        and Grid.objects.visible_to(user).filter(pk=grid_id).exists()
     )
 
 

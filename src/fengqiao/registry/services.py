@@ -171,6 +171,7 @@ def save_key_person(key_person: KeyPerson | None, *, by: Any, **fields: Any) -> 
         key_person.full_clean()
     except ValidationError as exc:
         raise _from_validation(exc) from None
+    _require_keeper(key_person, person)
     now = timezone.now()
     if creating or key_person.visit_every_days != old_rhythm or key_person.next_visit_due_at is None:
         sla.schedule(key_person, since=key_person.last_visit_at or now, now=now)
@@ -180,6 +181,21 @@ def save_key_person(key_person: KeyPerson | None, *, by: Any, **fields: Any) -> 
     elif changes := audit.diff(key_person, before, names):
         audit.record("registry.keyperson.update", by=by, obj=key_person, changes=changes)
     return key_person
+
+
+def _require_keeper(key_person: KeyPerson, person: Person) -> None:
+    """A sensitive key person is seen by few: one of them must keep the visits (audit #6)."""
+    if key_person.category not in privacy.SENSITIVE_CATEGORIES:
+        return
+    keepers = [u for u in (key_person.controller, key_person.case_owner) if u is not None]
+    if not any(privacy.keeps_to_do_for(u, person.grid_id) for u in keepers):
+        raise _invalid(
+            "controller",
+            _(
+                "A key person of this category needs a controller or case owner who works in "
+                "their grid (a grid worker or center staff), so that missed visits reach someone."
+            ),
+        )
 
 
 @transaction.atomic

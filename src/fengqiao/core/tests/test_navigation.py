@@ -21,7 +21,7 @@ CAMERAS = {"surveillance:camera_list"}
 # Mediation (issue 4): the workbench for the center and mediators, screening reports for the grids.
 MEDIATION = {"mediation:workbench"}
 SCREENING = {"mediation:screening"}
-# The grid registry (issue 5): the center, the grids and mediators.
+# The grid registry (issue 5): the center and the grids (not mediators: registry/privacy.py).
 REGISTRY = {"registry:todo"}
 # The phone-first field page (issue 5, item 5): the grid roles only.
 FIELD = {"field:home"}
@@ -33,7 +33,7 @@ FIELD = {"field:home"}
         ("clerk", CENTER | CENTER_CASES | CAMERAS | MEDIATION | REGISTRY),
         ("leader", CENTER | LEADER_CASES | CAMERAS | MEDIATION | REGISTRY),
         ("police", OFFICE | CASES | {"cases:assignment_inbox", "registry:keyperson_list"}),
-        ("mediator", OFFICE | CASES | MEDIATION | REGISTRY),
+        ("mediator", OFFICE | CASES | MEDIATION),
         (
             "worker_a",
             EVERYONE

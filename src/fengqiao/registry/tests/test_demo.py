@@ -40,6 +40,23 @@ def test_the_demo_registry_is_realistic_and_loads_once(django_assert_max_num_que
         KeyPerson.objects.values_list("visit_state", flat=True)
     )
     assert Visit.objects.exists()
+    # Audit #6: every sensitive key person has a controller who keeps their grid's to-do list.
+    from fengqiao.registry import privacy as registry_privacy
+
+    sensitive = KeyPerson.objects.filter(category__in=registry_privacy.SENSITIVE_CATEGORIES).select_related(
+        "person", "controller", "case_owner"
+    )
+    assert sensitive.count() >= 20
+    for key_person in sensitive:
+        keepers = [u for u in (key_person.controller, key_person.case_owner) if u is not None]
+        assert any(registry_privacy.keeps_to_do_for(u, key_person.person.grid_id) for u in keepers), (
+            key_person
+        )
+        assert (
+            KeyPerson.objects.due_for(keepers[0], now=key_person.visit_warn_at)
+            .filter(pk=key_person.pk)
+            .exists()
+        )
     # Every warden sees households, every watch member places: the volunteer roles have work.
     from fengqiao.registry import privacy
 
