@@ -70,7 +70,8 @@ class TodayView(APIView):
                         "key_person": row.pk,
                         "person_name": row.person.name,
                         "category": row.get_category_display(),
-                        "visit_state": row.visit_state,
+                        # Live, from the stored times: the sweep may not have run (audit #8).
+                        "visit_state": row.visit_state_now,
                         "next_visit_due_at": _when(row.next_visit_due_at),
                     }
                     for row in day.visits_due

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, F
 
 from fengqiao.accounts.models import GRID_ROLES
+from fengqiao.cases import workflow
 from fengqiao.cases.models import Case, Status
 from fengqiao.mediation.models import Screening
 from fengqiao.registry import queries as registry_queries
@@ -43,10 +44,14 @@ def today(user: Any) -> Today:
     reports not yet submitted for the user's grids, the cases the user reported lately, and the
     user's patrol under way (巡查), if any."""
     my_grids = user.grids.values("pk")
+    # The center's verification step (核查): a resolved case waits for `verify`, which the grid
+    # roles of its grid may take. A dispute under mediation is verified only by archiving its
+    # dossier (409 on the generic verify, audit #1), so it is left out here in the query (it has
+    # a Dispute row) and, whatever guard an app adds, by asking the workflow itself.
     to_verify = (
         Case.objects.visible_to(user)
-        .filter(status=Status.RESOLVED, grid__in=my_grids)
-        .select_related("grid")
+        .filter(status=Status.RESOLVED, grid__in=my_grids, dispute__isnull=True)
+        .select_related("grid", "dispute")
         .order_by(F("resolved_at").asc(nulls_last=True), "id")
     )
     screenings = (
@@ -58,7 +63,11 @@ def today(user: Any) -> Today:
     my_cases = Case.objects.visible_to(user).filter(reported_by=user).select_related("grid").order_by("-id")
     return Today(
         visits_due=list(registry_queries.visits_due(user)[:LIST_LIMIT]),
-        to_verify=list(to_verify[:LIST_LIMIT]),
+        to_verify=[
+            case
+            for case in to_verify[:LIST_LIMIT]
+            if "verify" in workflow.allowed_actions(case, user, assignments=[])
+        ],
         screenings_due=list(screenings[:LIST_LIMIT]),
         my_cases=list(my_cases[:LIST_LIMIT]),
         active_patrol=(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from fengqiao.cases.models import Case, Status
 from fengqiao.cases.services import create_case
 from fengqiao.field.tests.conftest import logged_in
+from fengqiao.registry.models import KeyPerson
 from fengqiao.registry.tests.factories import make_key_person, make_person
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +84,41 @@ def test_it_names_my_patrol_under_way(town, worker_a, worker_b):
 
 def test_no_patrol_under_way_is_null(worker_a):
     assert logged_in(worker_a).get(URL).json()["active_patrol"] is None
+
+
+def test_the_visit_state_is_the_live_one_without_any_sweep(town, worker_a):
+    """Audit #8: the phone shows what the desktop shows, whatever the sweep last wrote."""
+    start = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        key_person = make_key_person(make_person(town.grid_a, 3), "left_behind_child", visit_every_days=9)
+    for days, expected in ((6.01, "warning"), (9.01, "overdue")):
+        with time_machine.travel(start + dt.timedelta(days=days), tick=False):
+            rows = logged_in(worker_a).get(URL).json()["visits_due"]  # no sweep ran: stored state "ok"
+            assert KeyPerson.objects.get(pk=key_person.pk).visit_state == "ok"
+            assert [(row["key_person"], row["visit_state"]) for row in rows] == [(key_person.pk, expected)]
+
+
+def test_to_verify_leaves_out_disputes_under_mediation(town, worker_a, mediator):
+    """A registered dispute is verified only by archiving its dossier (409 on verify): not offered."""
+    from fengqiao.cases import sla as case_sla
+    from fengqiao.cases import workflow
+    from fengqiao.mediation import services as mediation_services
+    from fengqiao.mediation.models import MediationOrganization
+    from fengqiao.mediation.tests.conftest import agree, make_dispute
+
+    case_sla.seed_default_policies()
+    committee = MediationOrganization.objects.create(
+        name="安国镇人民调解委员会", town=town.town, department=town.judicial_office, abbreviation="安人调"
+    )
+    committee.members.add(mediator)
+    dispute = make_dispute(mediator, committee, grid=town.grid_a)
+    mediation_services.record_session(dispute, by=mediator, participants="双方", minutes="调解")
+    agree(dispute, mediator, form="oral")
+    plain = _report(worker_a, town.grid_a, "路灯不亮")
+    Case.objects.filter(pk=plain.pk).update(status=Status.RESOLVED, resolved_at=timezone.now())
+    assert Case.objects.get(pk=dispute.case_id).status == Status.RESOLVED
+    assert "verify" not in workflow.allowed_actions(Case.objects.get(pk=dispute.case_id), worker_a)
+
+    to_verify = logged_in(worker_a).get(URL).json()["to_verify"]
+
+    assert [row["id"] for row in to_verify] == [plain.pk]
