@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from fengqiao.accounts.models import User
 from fengqiao.cases.models import Kind as CaseKind
 from fengqiao.regions.models import Grid
 from fengqiao.registry import privacy
@@ -62,6 +63,16 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         request = self.context.get("request")
         queryset: Any = super().get_queryset()
         return queryset.visible_to(request.user if request else None)
+
+
+class ScopedUserField(serializers.PrimaryKeyRelatedField):
+    """A user the caller may name (active, in their scope: `privacy.assignable_users`), as the
+    edit form offers; anyone else is unknown (400). Being controller or case owner of a key person
+    opens sensitive categories, so a user of another town may not be named (audit #12)."""
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        return privacy.assignable_users(request.user if request else None)
 
 
 class RegistryErrorSerializer(serializers.Serializer[Any]):
@@ -259,6 +270,9 @@ class KeyPersonSerializer(serializers.ModelSerializer[KeyPerson]):
 
 class KeyPersonWriteSerializer(serializers.ModelSerializer[KeyPerson]):
     person = ScopedRelatedField(queryset=Person.objects.all())
+    controller = ScopedUserField(queryset=User.objects.all(), required=False, allow_null=True)
+    helper = ScopedUserField(queryset=User.objects.all(), required=False, allow_null=True)
+    case_owner = ScopedUserField(queryset=User.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = KeyPerson
