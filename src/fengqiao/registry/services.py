@@ -44,7 +44,9 @@ from fengqiao.registry.models import (
 _M = TypeVar("_M", bound=models.Model)
 
 #: Fields whose values never go into the audit trail (only the fact that they changed).
-_PERSONAL = frozenset({"resident_id", "phone", "contact_phone", "address"})
+#: A house's `building` is part of its exact address and the birth date completes a masked ID
+#: (privacy.py rule 2): their values stay out too (audit #15).
+_PERSONAL = frozenset({"resident_id", "phone", "contact_phone", "address", "building", "birth_date"})
 _PHONE_FIELDS = ("phone", "contact_phone")
 #: A phone's clock may run a little ahead of the server's.
 _FUTURE_TOLERANCE = dt.timedelta(minutes=10)
@@ -119,8 +121,21 @@ def save_household(household: Household | None, *, by: Any, **fields: Any) -> Ho
     wardens = fields.pop("wardens", None)
     household = _save(household or Household(), by=by, fields=fields)
     if wardens is not None:
-        household.wardens.set(wardens)
+        _set_people(household, "wardens", wardens, by=by, verb="registry.household.wardens")
     return household
+
+
+def _set_people(obj: Any, relation: str, users: Any, *, by: Any, verb: str) -> None:
+    """Set a many-to-many of users (a warden's coverage, a watch team) and audit who came and
+    went (ids; audit #15): who covers a household decides who reads it."""
+    manager = getattr(obj, relation)
+    before = set(manager.values_list("pk", flat=True))
+    manager.set(users)
+    after = set(manager.values_list("pk", flat=True))
+    if before != after:
+        audit.record(
+            verb, by=by, obj=obj, changes={"added": sorted(after - before), "removed": sorted(before - after)}
+        )
 
 
 @transaction.atomic
@@ -143,7 +158,7 @@ def save_organization(organization: Organization | None, *, by: Any, **fields: A
     members = fields.pop("members", None)
     organization = _save(organization or Organization(), by=by, fields=fields)
     if members is not None:
-        organization.members.set(members)
+        _set_people(organization, "members", members, by=by, verb="registry.organization.members")
     return organization
 
 

@@ -24,12 +24,16 @@ def run_import(job_id: int) -> str:
 
     job = ImportJob.objects.select_related("by").get(pk=job_id)
     if job.finished:
+        ImportJob.objects.filter(pk=job_id).update(content=b"")
         return job.status
     try:
         return imports.run(job).status
     except Exception:
         logger.exception("import %s failed", job_id)
-        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.FAILED, finished_at=timezone.now())
+        # The file holds personal data: a failed import drops it as a finished one does (audit #16).
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED, finished_at=timezone.now(), content=b""
+        )
         raise
 
 

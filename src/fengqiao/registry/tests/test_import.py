@@ -286,3 +286,21 @@ def test_a_worker_is_not_told_an_id_exists_in_another_grid(
     assert "grid" not in message and "registered" not in message
     elsewhere.refresh_from_db()
     assert elsewhere.grid == town.grid_a and elsewhere.name != "某人"
+
+
+@pytest.mark.parametrize("fails_in", ["check", "commit"])
+def test_a_failed_import_drops_the_uploaded_file(
+    clerk, monkeypatch, django_capture_on_commit_callbacks, fails_in
+):
+    """Audit #16: the spreadsheet (personal data) is wiped on every ending path, a crash too."""
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the worker crashed")
+
+    monkeypatch.setattr(imports, fails_in, crash)
+    content, _bad = persons_file(bad=False)
+    with django_capture_on_commit_callbacks(execute=True):  # the task backend records the crash
+        services.start_import(by=clerk, kind="persons", filename="x.xlsx", content=content)
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED and job.finished_at is not None
+    assert bytes(job.content) == b""
