@@ -504,6 +504,8 @@ class SearchViewSet(RegistryAPIMixin, viewsets.GenericViewSet[Person]):
 
     queryset = Person.objects.none()
     serializer_class = s.SearchSerializer
+    # Full-ID searches are limited per user (429 with Retry-After beyond the rate; privacy.py).
+    throttle_classes = [privacy.ResidentIdSearchThrottle]
 
     @extend_schema(
         summary="Search persons and places in scope",
@@ -514,7 +516,7 @@ class SearchViewSet(RegistryAPIMixin, viewsets.GenericViewSet[Person]):
     def list(self, request: Request) -> Response:
         if not privacy.reads_registry(request.user):
             raise DjangoPermissionDenied
-        results = queries.search(request.user, request.query_params.get("q", ""))
+        results = services.search(by=request.user, text=request.query_params.get("q", ""))
         return Response(s.SearchSerializer(results, context={"request": request}).data)
 
 

@@ -31,7 +31,11 @@
    category always has a controller or case owner who keeps the to-do list of their grid
    (`keeps_to_do_for`; checked on every save: page, API, import): their due and missed visits
    reach that person's to-do list, whoever else may not see them.
-4. Exports: an export that names natural persons (persons, households with their heads, key
+4. A search by a full resident ID says whether that ID lives in the user's area, masked or not:
+   such searches are limited per user (`ResidentIdSearchThrottle`, `RESIDENT_ID_SEARCH_RATE`,
+   page and API alike; 429 beyond it) and each one is audited (`registry.search.resident_id`,
+   the ID masked, how many were found). Searches by name are neither.
+5. Exports: an export that names natural persons (persons, households with their heads, key
    persons, organisations with their leaders: `EXPORTS_NAMING_PERSONS`) is personal data even
    masked, and needs the `registry.export_personal_data` permission; places and houses (masked)
    any registry reader may export. Unmasked identifiers in an export need that permission AND
@@ -43,6 +47,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from rest_framework.throttling import SimpleRateThrottle
 
 from fengqiao.accounts.models import GRID_ROLES, Role
 from fengqiao.center.models import Department
@@ -216,6 +221,32 @@ def keeps_to_do_for(user: Any, grid_id: Any) -> bool:
         and reads_key_persons(user)  # nor a volunteer grid role
         and Grid.objects.visible_to(user).filter(pk=grid_id).exists()
     )
+
+
+#: Searches by a full resident ID a user may make (DRF rate syntax): a grid worker checks a few
+#: IDs a day; running through a list of candidate IDs to find who lives here is what it stops.
+RESIDENT_ID_SEARCH_RATE = "20/hour"
+
+
+def is_resident_id_search(text: str) -> bool:
+    """Whether a search text is a full resident ID (`queries.search` matches those exactly)."""
+    return len((text or "").strip()) == 18
+
+
+class ResidentIdSearchThrottle(SimpleRateThrottle):
+    """At most `RESIDENT_ID_SEARCH_RATE` full-ID searches per user, for the API's search endpoint
+    (`throttle_classes`) and the search page (`allow_request(request, None)`). Other searches
+    pass untouched. Kept in the default cache, so per process with the local-memory cache."""
+
+    scope = "registry_resident_id_search"
+    rate = RESIDENT_ID_SEARCH_RATE
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        params = getattr(request, "query_params", None) or request.GET
+        text = request.POST.get("q") if request.method == "POST" else params.get("q")
+        if not is_resident_id_search(text or "") or not getattr(request.user, "pk", None):
+            return None  # not limited
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 
 
 #: Exports that name natural persons (a person, a household's head, an organisation's leader):

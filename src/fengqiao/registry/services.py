@@ -235,6 +235,26 @@ def reveal_field(obj: models.Model, field: str, *, by: Any, purpose: str) -> str
     return str(getattr(obj, field) or "")
 
 
+def search(*, by: Any, text: str) -> dict[str, list[Any]]:
+    """Search persons and places in scope (`queries.search`). A search by a full resident ID
+    confirms whether it lives here, so it writes a `registry.search.resident_id` audit row (the ID
+    masked, how many persons matched); the callers limit how many a user makes
+    (`privacy.ResidentIdSearchThrottle`)."""
+    from fengqiao.core.masking import mask_resident_id
+    from fengqiao.registry import queries
+
+    results = queries.search(by, text)
+    if privacy.is_resident_id_search(text):
+        audit.record(
+            "registry.search.resident_id",
+            by=by,
+            object_type="registry.person",
+            object_repr=mask_resident_id(text.strip().upper()),
+            changes={"found": len(results["persons"])},
+        )
+    return results
+
+
 def _digest(body: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -493,7 +493,19 @@ def search(request: HttpRequest) -> HttpResponse:
     URL (server logs, browser history, the language switch's `next`)."""
     _require_reader(request)
     text = request.POST.get("q", "") if request.method == "POST" else request.GET.get("q", "")
-    results = queries.search(request.user, text)
+    throttle = privacy.ResidentIdSearchThrottle()
+    if not throttle.allow_request(request, None):
+        wait = throttle.wait()
+        response = render(
+            request,
+            "registry/search.html",
+            {"q": "", "persons": [], "places": [], "throttled": True},
+            status=429,
+        )
+        if wait is not None:
+            response["Retry-After"] = str(int(wait) + 1)
+        return response
+    results = services.search(by=request.user, text=text)
     persons = [{"obj": p, "resident_id": privacy.masked(p, "resident_id")} for p in results["persons"]]
     # A full ID typed in is echoed masked: the page may be printed or shown on a screen.
     shown = privacy.MASKERS["resident_id"](text.strip()) if len(text.strip()) == 18 else text

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from fengqiao.registry.tests.factories import make_household, make_key_person, make_person, make_place
 
@@ -45,3 +46,11 @@ def data(town) -> Data:
         corrected_a=make_key_person(other_a, "community_correction"),
         elderly_b=make_key_person(person_b, "left_behind_elderly"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_limits() -> Any:
+    """The full-ID search limit lives in the cache, keyed by user id, which tests reuse."""
+    cache.clear()
+    yield
+    cache.clear()
