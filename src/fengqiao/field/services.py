@@ -9,50 +9,45 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fengqiao.cases.models import Attachment, Case
 from fengqiao.cases.services import add_attachment
+from fengqiao.core import idempotency
 from fengqiao.core.audit import record
 from fengqiao.field.exceptions import FieldError
-from fengqiao.field.models import PhotoUpload
+
+#: The `core.idempotency` scope of field photos (one receipt per user and key).
+SCOPE_PHOTO = "field.photo"
 
 
+@transaction.atomic
 def attach_photo(case: Case, *, by: Any, file: Any, key: str) -> tuple[Attachment, bool]:
     """Attach a photo taken in the field (现场照片) to a case the user reported; idempotent by `key`.
 
     Returns (attachment, created). The same user sending the same key again gets the first
     attachment back; the key used before for another case is a 422. Writes the attachment (its
-    `attach` timeline row comes from `cases.services.add_attachment`), the receipt, and an audit row.
+    `attach` timeline row comes from `cases.services.add_attachment`), the receipt
+    (`core.idempotency`, scope "field.photo"), and an audit row.
     """
     if case.reported_by_id != getattr(by, "pk", None):
         raise PermissionDenied(_("Photos can be added here only to cases you reported."))
-    existing = PhotoUpload.objects.filter(user=by, key=key).select_related("attachment").first()
-    if existing is not None:
-        return _replay(existing, case), False
-    try:
-        with transaction.atomic():
-            attachment = add_attachment(case, by=by, file=file)
-            PhotoUpload.objects.create(user=by, key=key, attachment=attachment)
-            record(
-                "field.attach_photo",
-                by=by,
-                obj=case,
-                changes={"attachment": attachment.pk, "key": key},
-            )
-    except IntegrityError:
-        # The same key committed by a concurrent send while this one waited on the index.
-        existing = PhotoUpload.objects.select_related("attachment").get(user=by, key=key)
-        return _replay(existing, case), False
-    return attachment, True
 
+    def create() -> Attachment:
+        attachment = add_attachment(case, by=by, file=file)
+        record("field.attach_photo", by=by, obj=case, changes={"attachment": attachment.pk, "key": key})
+        return attachment
 
-def _replay(receipt: PhotoUpload, case: Case) -> Attachment:
-    if receipt.attachment.case_id != case.pk:
-        raise FieldError(
+    return idempotency.once(
+        by=by,
+        scope=SCOPE_PHOTO,
+        key=key,
+        body={"case": case.pk},
+        create=create,
+        conflict=lambda: FieldError(
             _("This idempotency key was already used for another case."),
             code="idempotency_conflict",
             http_status=422,
-        )
-    return receipt.attachment
+        ),
+    )

@@ -404,8 +404,8 @@ class PatrolViewSet(RegistryAPIMixin, mixins.ListModelMixin, viewsets.GenericVie
         )
         key = self.request.query_params.get("key", "").strip() if self.action == "list" else ""
         if key:
-            # The key is stored scoped to its worker: a key finds the caller's own patrol only.
-            queryset = queryset.filter(idempotency_key=f"{self.request.user.pk}:{key}"[:200])
+            # A key is its sender's own: it finds the caller's own patrol only.
+            queryset = queryset.filter(pk__in=queries.patrol_ids_started_with(self.request.user, key))
         return queryset
 
     def _one(self, pk: str) -> Patrol:

@@ -453,7 +453,8 @@ class VisitQuerySet(GridScopedQuerySet):
 class Visit(TimeStampedModel):
     """A visit (走访) to a key person or a household, by a grid worker, with note and position.
 
-    `idempotency_key` (scoped to the visitor) makes a visit sent three times from a phone one row.
+    A visit sent three times from a phone is one row: its `Idempotency-Key` has a receipt
+    (`core.idempotency`, scope "registry.visit", the visitor's own).
     """
 
     key_person = models.ForeignKey(
@@ -482,10 +483,6 @@ class Visit(TimeStampedModel):
     note = models.TextField(_("note"), blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
-    idempotency_key = models.CharField(
-        _("idempotency key"), max_length=200, null=True, blank=True, unique=True, editable=False
-    )
-    request_hash = models.CharField(_("request hash"), max_length=64, blank=True, editable=False)
 
     objects = VisitQuerySet.as_manager()
 
@@ -584,14 +581,8 @@ class Patrol(TimeStampedModel):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
     note = models.TextField(_("note"), blank=True)
     # The phone makes the patrol's key when the worker presses "start", so the check-ins queued
-    # after it offline can name the patrol before the server has answered (field/README.md).
-    idempotency_key = models.CharField(
-        _("idempotency key"), max_length=200, null=True, blank=True, unique=True, editable=False
-    )
-    request_hash = models.CharField(_("request hash"), max_length=64, blank=True, editable=False)
-    end_idempotency_key = models.CharField(
-        _("idempotency key of the end"), max_length=200, blank=True, editable=False
-    )
+    # after it offline can name the patrol before the server has answered (field/README.md): its
+    # receipt (`core.idempotency`, scope "registry.patrol_start") finds the patrol by that key.
 
     objects = PatrolQuerySet.as_manager()
 
@@ -622,10 +613,6 @@ class PatrolCheckin(models.Model):
     lat = models.FloatField(_("latitude"))
     at = models.DateTimeField(_("time"))
     note = models.CharField(_("note"), max_length=200, blank=True)
-    idempotency_key = models.CharField(
-        _("idempotency key"), max_length=200, null=True, blank=True, unique=True, editable=False
-    )
-    request_hash = models.CharField(_("request hash"), max_length=64, blank=True, editable=False)
 
     replayed = False
 
@@ -648,9 +635,6 @@ class PatrolFinding(models.Model):
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="patrol_finding"
     )
     at = models.DateTimeField(_("time"))
-    idempotency_key = models.CharField(
-        _("idempotency key"), max_length=200, null=True, blank=True, unique=True, editable=False
-    )
 
     replayed = False
 

@@ -65,6 +65,16 @@ def get_import_for_user(user: Any, pk: Any) -> ImportJob:
     return job
 
 
+def patrol_ids_started_with(user: Any, key: str) -> list[int]:
+    """The ids of the patrols `user` started with the `Idempotency-Key` `key` (one at most)."""
+    from fengqiao.core.idempotency import KEY_MAX
+    from fengqiao.core.models import IdempotencyReceipt
+    from fengqiao.registry.services import SCOPE_PATROL_START
+
+    receipts = IdempotencyReceipt.objects.filter(user=user, scope=SCOPE_PATROL_START, key=key[:KEY_MAX])
+    return [int(pk) for pk in receipts.values_list("object_id", flat=True) if pk.isdigit()]
+
+
 def editable_grids(user: Any) -> QuerySet[Grid]:
     return Grid.objects.visible_to(user).select_related("village").order_by("code")
 

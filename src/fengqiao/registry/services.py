@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fengqiao.accounts.models import GRID_ROLES
-from fengqiao.core import audit
+from fengqiao.core import audit, idempotency
 from fengqiao.core.masking import may_see_sensitive
 from fengqiao.core.validators import normalize_phone
 from fengqiao.regions.models import Grid
@@ -48,6 +47,12 @@ _M = TypeVar("_M", bound=models.Model)
 #: (privacy.py rule 2): their values stay out too (audit #15).
 _PERSONAL = frozenset({"resident_id", "phone", "contact_phone", "address", "building", "birth_date"})
 _PHONE_FIELDS = ("phone", "contact_phone")
+#: The `core.idempotency` scopes of the registry's keyed requests (each key is the sender's own).
+SCOPE_VISIT = "registry.visit"
+SCOPE_PATROL_START = "registry.patrol_start"
+SCOPE_PATROL_CHECKIN = "registry.patrol_checkin"
+SCOPE_PATROL_END = "registry.patrol_end"
+SCOPE_PATROL_FINDING = "registry.patrol_finding"
 #: A phone's clock may run a little ahead of the server's.
 _FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 
@@ -255,10 +260,6 @@ def search(*, by: Any, text: str) -> dict[str, list[Any]]:
     return results
 
 
-def _digest(body: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
-
-
 @transaction.atomic
 def record_visit(
     *,
@@ -304,50 +305,58 @@ def record_visit(
         "lon": lon,
         "lat": lat,
     }
-    digest = _digest(body)
-    scoped_key = f"{by.pk}:{idempotency_key}"[:200] if idempotency_key else None
-    if scoped_key:
-        existing = Visit.objects.filter(idempotency_key=scoped_key).first()
-        if existing is not None:
-            return _replay(existing, body), False
-    if key_person is not None:
-        if not KeyPerson.objects.visible_to(by).filter(pk=key_person.pk).exists():
-            raise PermissionDenied(_("This key person is not in your area."))
-        key_person = KeyPerson.objects.select_for_update().select_related("person").get(pk=key_person.pk)
-        grid_id = key_person.person.grid_id
-    else:
-        assert household is not None
-        if not Household.objects.visible_to(by).filter(pk=household.pk).exists():
-            raise PermissionDenied(_("This household is not in your area."))
-        grid_id = household.grid_id
-    try:
-        with transaction.atomic():
-            visit = Visit.objects.create(
-                key_person=key_person,
-                household=household,
-                grid_id=grid_id,
-                by=by,
-                at=at,
-                note=note or "",
-                lon=lon,
-                lat=lat,
-                idempotency_key=scoped_key,
-                request_hash=digest,
+
+    def create() -> Visit:
+        subject_person = key_person
+        if subject_person is not None:
+            if not KeyPerson.objects.visible_to(by).filter(pk=subject_person.pk).exists():
+                raise PermissionDenied(_("This key person is not in your area."))
+            subject_person = (
+                KeyPerson.objects.select_for_update().select_related("person").get(pk=subject_person.pk)
             )
-    except IntegrityError:
-        # The same key arrived twice at once: the other request's row won.
-        existing = Visit.objects.filter(idempotency_key=scoped_key).first() if scoped_key else None
-        if existing is None:
-            raise
-        return _replay(existing, body), False
-    if key_person is not None and (key_person.last_visit_at is None or at >= key_person.last_visit_at):
-        key_person.last_visit_at = at
-        sla.schedule(key_person, since=at, now=now)
-        key_person.save(
-            update_fields=["last_visit_at", "next_visit_due_at", "visit_warn_at", "visit_state", "updated_at"]
+            grid_id = subject_person.person.grid_id
+        else:
+            assert household is not None
+            if not Household.objects.visible_to(by).filter(pk=household.pk).exists():
+                raise PermissionDenied(_("This household is not in your area."))
+            grid_id = household.grid_id
+        visit = Visit.objects.create(
+            key_person=subject_person,
+            household=household,
+            grid_id=grid_id,
+            by=by,
+            at=at,
+            note=note or "",
+            lon=lon,
+            lat=lat,
         )
-    audit.record("registry.visit.create", by=by, obj=visit)
-    return visit, True
+        if subject_person is not None and (
+            subject_person.last_visit_at is None or at >= subject_person.last_visit_at
+        ):
+            subject_person.last_visit_at = at
+            sla.schedule(subject_person, since=at, now=now)
+            subject_person.save(
+                update_fields=[
+                    "last_visit_at",
+                    "next_visit_due_at",
+                    "visit_warn_at",
+                    "visit_state",
+                    "updated_at",
+                ]
+            )
+        audit.record("registry.visit.create", by=by, obj=visit)
+        return visit
+
+    return idempotency.once(
+        by=by,
+        scope=SCOPE_VISIT,
+        key=idempotency_key,
+        body=body,
+        create=create,
+        conflict=lambda: _conflict(_("This idempotency key was already used for a different visit.")),
+        # Visits keyed before bodies were compared as sent hashed the time the server filled in.
+        also_matches=lambda v: [{**body, "at": v.at.isoformat()}] if body["at"] is None else [],
+    )
 
 
 #: A phone sends photos shrunk to 1280 px (a few hundred KB); this is for a camera's original.
@@ -410,20 +419,6 @@ def add_visit_photo(visit: Visit, *, by: Any, file: Any, idempotency_key: str) -
     return photo
 
 
-def _replay(existing: Visit, body: dict[str, Any]) -> Visit:
-    digests = {_digest(body)}
-    if body["at"] is None:
-        # Visits stored before bodies were compared as sent hashed the filled-in time.
-        digests.add(_digest({**body, "at": existing.at.isoformat()}))
-    if existing.request_hash not in digests:
-        raise RegistryError(
-            _("This idempotency key was already used for a different visit."),
-            code="idempotency_conflict",
-            http_status=422,
-        )
-    return existing
-
-
 def _scoped_key(by: Any, idempotency_key: str | None) -> str | None:
     return f"{by.pk}:{idempotency_key}"[:200] if idempotency_key else None
 
@@ -461,42 +456,42 @@ def start_patrol(
     same patrol (`replayed` True), even once it has ended; another body with that key is a 422.
     """
     body = {"grid": grid.pk, "note": note or "", "started_at": started_at.isoformat() if started_at else None}
-    scoped_key = _scoped_key(by, idempotency_key)
-    if scoped_key and (existing := Patrol.objects.filter(idempotency_key=scoped_key).first()):
-        if existing.request_hash != _digest(body):
-            raise _conflict(_("This idempotency key was already used for a different patrol."))
-        existing.replayed = True
-        return existing
-    if getattr(by, "role", None) not in GRID_ROLES:
-        raise PermissionDenied(_("Only grid workers, watch members and wardens patrol."))
-    if not by.grids.filter(pk=grid.pk).exists():
-        raise PermissionDenied(_("This grid is not yours."))
-    if Patrol.objects.filter(worker=by, status=Patrol.Status.ACTIVE).exists():
-        raise RegistryError(
-            _("You are already on a patrol: end it first."), code="wrong_status", http_status=409
-        )
-    at = _phone_time("started_at", started_at, now=timezone.now())
+
+    def create() -> Patrol:
+        if getattr(by, "role", None) not in GRID_ROLES:
+            raise PermissionDenied(_("Only grid workers, watch members and wardens patrol."))
+        if not by.grids.filter(pk=grid.pk).exists():
+            raise PermissionDenied(_("This grid is not yours."))
+        if Patrol.objects.filter(worker=by, status=Patrol.Status.ACTIVE).exists():
+            raise _already_on_patrol()
+        at = _phone_time("started_at", started_at, now=timezone.now())
+        patrol = Patrol.objects.create(worker=by, grid=grid, started_at=at, note=note or "")
+        audit.record("registry.patrol.start", by=by, obj=patrol)
+        return patrol
+
     try:
         with transaction.atomic():
-            patrol = Patrol.objects.create(
-                worker=by,
-                grid=grid,
-                started_at=at,
-                note=note or "",
-                idempotency_key=scoped_key,
-                request_hash=_digest(body),
+            patrol, created = idempotency.once(
+                by=by,
+                scope=SCOPE_PATROL_START,
+                key=idempotency_key,
+                body=body,
+                create=create,
+                conflict=lambda: _conflict(
+                    _("This idempotency key was already used for a different patrol.")
+                ),
             )
     except IntegrityError:
-        # The same key at once from two tabs (its row won), or another patrol opened meanwhile.
-        existing = Patrol.objects.filter(idempotency_key=scoped_key).first() if scoped_key else None
-        if existing is not None and existing.request_hash == _digest(body):
-            existing.replayed = True
-            return existing
-        raise RegistryError(
-            _("You are already on a patrol: end it first."), code="wrong_status", http_status=409
-        ) from None
-    audit.record("registry.patrol.start", by=by, obj=patrol)
+        # Another patrol of this worker was opened meanwhile (one active patrol per worker).
+        raise _already_on_patrol() from None
+    patrol.replayed = not created
     return patrol
+
+
+def _already_on_patrol() -> RegistryError:
+    return RegistryError(
+        _("You are already on a patrol: end it first."), code="wrong_status", http_status=409
+    )
 
 
 def _own_active(patrol: Patrol, by: Any) -> Patrol:
@@ -538,31 +533,22 @@ def checkin_patrol(
         "note": (note or "")[:200],
         "at": at.isoformat() if at else None,
     }
-    scoped_key = _scoped_key(by, idempotency_key)
-    if scoped_key and (existing := PatrolCheckin.objects.filter(idempotency_key=scoped_key).first()):
-        if existing.request_hash != _digest(body):
-            raise _conflict(_("This idempotency key was already used for a different check-in."))
-        existing.replayed = True
-        return existing
-    patrol = _own_active(patrol, by)
-    when = _phone_time("at", at, now=timezone.now(), earliest=patrol.started_at)
-    try:
-        with transaction.atomic():
-            return PatrolCheckin.objects.create(
-                patrol=patrol,
-                lon=lon,
-                lat=lat,
-                at=when,
-                note=body["note"],
-                idempotency_key=scoped_key,
-                request_hash=_digest(body),
-            )
-    except IntegrityError:
-        existing = PatrolCheckin.objects.filter(idempotency_key=scoped_key).first() if scoped_key else None
-        if existing is None or existing.request_hash != _digest(body):
-            raise
-        existing.replayed = True
-        return existing
+
+    def create() -> PatrolCheckin:
+        active = _own_active(patrol, by)
+        when = _phone_time("at", at, now=timezone.now(), earliest=active.started_at)
+        return PatrolCheckin.objects.create(patrol=active, lon=lon, lat=lat, at=when, note=body["note"])
+
+    checkin, created = idempotency.once(
+        by=by,
+        scope=SCOPE_PATROL_CHECKIN,
+        key=idempotency_key,
+        body=body,
+        create=create,
+        conflict=lambda: _conflict(_("This idempotency key was already used for a different check-in.")),
+    )
+    checkin.replayed = not created
+    return checkin
 
 
 @transaction.atomic
@@ -576,23 +562,29 @@ def end_patrol(
 ) -> Patrol:
     """End a patrol (结束巡查) at the phone's time (never before its start or last check-in).
     Audited. With an `idempotency_key` a retry answers the ended patrol (`replayed` True)."""
-    scoped_key = _scoped_key(by, idempotency_key)
-    if scoped_key:
-        current = Patrol.objects.select_for_update().get(pk=patrol.pk)
-        if current.end_idempotency_key == scoped_key and current.worker_id == getattr(by, "pk", None):
-            current.replayed = True
-            return current
-    patrol = _own_active(patrol, by)
-    last_checkin = patrol.checkins.aggregate(last=models.Max("at"))["last"]
-    earliest = max(filter(None, [patrol.started_at, last_checkin]))
-    patrol.ended_at = _phone_time("ended_at", ended_at, now=timezone.now(), earliest=earliest)
-    patrol.status = Patrol.Status.ENDED
-    patrol.end_idempotency_key = scoped_key or ""
-    if note:
-        patrol.note = f"{patrol.note}\n{note}".strip()
-    patrol.save(update_fields=["status", "ended_at", "note", "end_idempotency_key", "updated_at"])
-    audit.record("registry.patrol.end", by=by, obj=patrol)
-    return patrol
+
+    def create() -> Patrol:
+        active = _own_active(patrol, by)
+        last_checkin = active.checkins.aggregate(last=models.Max("at"))["last"]
+        earliest = max(filter(None, [active.started_at, last_checkin]))
+        active.ended_at = _phone_time("ended_at", ended_at, now=timezone.now(), earliest=earliest)
+        active.status = Patrol.Status.ENDED
+        if note:
+            active.note = f"{active.note}\n{note}".strip()
+        active.save(update_fields=["status", "ended_at", "note", "updated_at"])
+        audit.record("registry.patrol.end", by=by, obj=active)
+        return active
+
+    ended, created = idempotency.once(
+        by=by,
+        scope=SCOPE_PATROL_END,
+        key=idempotency_key,
+        body={"patrol": patrol.pk},
+        create=create,
+        conflict=lambda: _conflict(_("This idempotency key was already used to end another patrol.")),
+    )
+    ended.replayed = not created
+    return ended
 
 
 @transaction.atomic
@@ -618,31 +610,40 @@ def report_patrol_finding(
     from fengqiao.cases import services as case_services
     from fengqiao.cases.models import Channel
 
-    scoped_key = _scoped_key(by, idempotency_key)
-    if scoped_key and (existing := PatrolFinding.objects.filter(idempotency_key=scoped_key).first()):
-        if existing.patrol_id != patrol.pk:
-            raise _conflict(_("This idempotency key was already used for a finding of another patrol."))
-        existing.replayed = True
-        return existing
-    patrol = _own_active(patrol, by)
-    when = _phone_time("at", at, now=timezone.now(), earliest=patrol.started_at)
-    has_point = lon not in (None, "") or lat not in (None, "")
-    case = case_services.create_case(
+    fresh = {"finding": True}  # False: the case's own intake key answered a finding made before
+
+    def create() -> PatrolFinding:
+        active = _own_active(patrol, by)
+        when = _phone_time("at", at, now=timezone.now(), earliest=active.started_at)
+        has_point = lon not in (None, "") or lat not in (None, "")
+        case = case_services.create_case(
+            by=by,
+            kind=kind,
+            channel=Channel.PATROL,
+            title=title,
+            description=description,
+            category=category,
+            lon=lon,
+            lat=lat,
+            grid=None if has_point else active.grid,
+            idempotency_key=f"patrol:{idempotency_key}" if idempotency_key else None,
+        )
+        finding, fresh["finding"] = PatrolFinding.objects.get_or_create(
+            case=case, defaults={"patrol": active, "at": when}
+        )
+        return finding
+
+    finding, created = idempotency.once(
         by=by,
-        kind=kind,
-        channel=Channel.PATROL,
-        title=title,
-        description=description,
-        category=category,
-        lon=lon,
-        lat=lat,
-        grid=None if has_point else patrol.grid,
-        idempotency_key=f"patrol:{idempotency_key}" if idempotency_key else None,
+        scope=SCOPE_PATROL_FINDING,
+        key=idempotency_key,
+        body={"patrol": patrol.pk},
+        create=create,
+        conflict=lambda: _conflict(
+            _("This idempotency key was already used for a finding of another patrol.")
+        ),
     )
-    finding, created = PatrolFinding.objects.get_or_create(
-        case=case, defaults={"patrol": patrol, "at": when, "idempotency_key": scoped_key}
-    )
-    finding.replayed = not created
+    finding.replayed = not (created and fresh["finding"])
     return finding
 
 

@@ -10,8 +10,7 @@ from PIL import Image
 
 from fengqiao.cases.models import Attachment
 from fengqiao.cases.services import create_case
-from fengqiao.core.models import AuditEvent
-from fengqiao.field.models import PhotoUpload
+from fengqiao.core.models import AuditEvent, IdempotencyReceipt
 from fengqiao.field.tests.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +44,7 @@ def test_a_photo_sent_three_times_is_one_attachment(case, worker_a):
     assert second.status_code == third.status_code == 200
     assert first.json()["id"] == second.json()["id"] == third.json()["id"]
     assert Attachment.objects.filter(case=case).count() == 1
-    assert PhotoUpload.objects.count() == 1
+    assert IdempotencyReceipt.objects.filter(scope="field.photo").count() == 1
     assert AuditEvent.objects.filter(action="field.attach_photo").count() == 1
     assert case.events.filter(action="attach").count() == 1
 
@@ -77,7 +76,10 @@ def test_not_a_photo_is_refused(case, worker_a):
     fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 not a picture", content_type="image/jpeg")
     response = _send(logged_in(worker_a), case, file=fake)
     assert response.status_code == 400
-    assert not Attachment.objects.exists() and not PhotoUpload.objects.exists()
+    assert (
+        not Attachment.objects.exists()
+        and not IdempotencyReceipt.objects.filter(scope="field.photo").exists()
+    )
 
 
 def test_a_case_out_of_scope_is_a_404(case, worker_b):
