@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fengqiao.accounts.models import User
+from fengqiao.cases.models import Category
 from fengqiao.cases.models import Kind as CaseKind
 from fengqiao.regions.models import Grid
 from fengqiao.registry import privacy
@@ -397,6 +398,10 @@ class PatrolEndSerializer(serializers.Serializer[Any]):
 class FindingSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=CaseKind.choices)
     title = serializers.CharField(max_length=120)
+    # As in the case API: the case services check that it belongs to the kind and is active.
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), required=False, allow_null=True, default=None
+    )
     description = serializers.CharField(required=False, allow_blank=True, default="")
     lon = serializers.FloatField(required=False, allow_null=True)
     lat = serializers.FloatField(required=False, allow_null=True)

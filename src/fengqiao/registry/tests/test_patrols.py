@@ -213,3 +213,19 @@ def test_a_key_reused_with_another_body_is_refused_and_phone_times_are_bounded(t
         ).status_code
         == 200
     )
+
+
+def test_a_finding_takes_a_category_of_its_kind(town, worker_a):
+    from fengqiao.cases.models import Case, Category
+
+    lamp = Category.objects.create(kind="hazard", name="路灯损坏")
+    other_kind = Category.objects.create(kind="dispute", name="邻里纠纷")
+    api = builders.api_client(worker_a)
+    pk = api.post("/api/v1/registry/patrols/", {"grid": town.grid_a.pk}, format="json").json()["id"]
+    url = f"/api/v1/registry/patrols/{pk}/findings/"
+    body = {"kind": "hazard", "title": "路灯不亮", "lon": "106.805", "lat": "35.505"}
+    refused = api.post(url, {**body, "category": other_kind.pk}, format="json")
+    assert refused.status_code == 400 and "category" in refused.json()["fields"]
+    created = api.post(url, {**body, "category": lamp.pk}, format="json")
+    assert created.status_code == 201
+    assert Case.objects.get(pk=created.json()["case"]).category == lamp

@@ -251,10 +251,10 @@
       let response;
       if (item.patrolId || item.patrolKey) {
         // A finding of a patrol becomes its case through the patrol, which links the two.
-        const { kind, title, description, lon, lat } = item.body;
+        const { kind, category, title, description, lon, lat } = item.body;
         const id = await patrolIdOf(item);
         response = await postJson(`${URLS.patrols}${id}/findings/`, item.id,
-          { kind, title, description, lon, lat, at: item.createdAt });
+          { kind, category, title, description, lon, lat, at: item.createdAt });
       } else {
         response = await postJson(URLS.cases, item.id, item.body);
       }
