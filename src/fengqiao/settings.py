@@ -152,7 +152,22 @@ else:
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits (the full-ID search limit) must be counted across every web process: one gunicorn
+# worker's memory is not another's. Without CACHE_URL each process counts on its own, which is
+# right for the demo and tests; production gets a deploy-check warning (core/checks.py).
+CACHE_URL = env.str("CACHE_URL")
+if not CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "fengqiao",
+        }
+    }
+else:
+    raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL, or empty")
 
 # --- Accounts and login security --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

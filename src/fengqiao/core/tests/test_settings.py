@@ -16,6 +16,7 @@ PRODUCTION = {
     "FENGQIAO_ENV": "production",
     "SECRET_KEY": "Zq8-vR2mT7xW4pLk9sBn3YcHd6Fj1GaQe5UwXo0ViNtKrMyPzSAbCDE",
     "ALLOWED_HOSTS": "zongzhi.example.gov.cn",
+    "CACHE_URL": "redis://127.0.0.1:6379/15",
 }
 
 
@@ -76,6 +77,34 @@ def test_production_variables_pass_the_deploy_check(tmp_path):
     result = run_django(tmp_path, PRODUCTION, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_without_a_shared_cache_warns_at_the_deploy_check(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "CACHE_URL"}
+    result = run_django(tmp_path, env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "fengqiao.W001" in result.stderr + result.stdout
+
+
+def test_a_cache_url_that_is_not_redis_stops_the_process(tmp_path):
+    result = run_django(tmp_path, {"CACHE_URL": "memcached://127.0.0.1:11211"}, "check")
+    assert result.returncode != 0
+    assert "CACHE_URL" in result.stderr
+
+
+def test_a_redis_cache_url_is_shared_by_separate_processes(tmp_path):
+    # Two processes stand for two gunicorn workers: what one counts, the other reads.
+    env = {"CACHE_URL": "redis://127.0.0.1:6379/15"}
+    key = f"fengqiao-test-{os.getpid()}"
+    write = run_django(
+        tmp_path, env, "shell", "-c", f"from django.core.cache import cache; cache.set('{key}', 7, 60)"
+    )
+    assert write.returncode == 0, write.stderr
+    read = run_django(
+        tmp_path, env, "shell", "-c", f"from django.core.cache import cache; print(cache.get('{key}'))"
+    )
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.strip().splitlines()[-1] == "7"
 
 
 def test_sqlite_runs_in_wal_mode_with_immediate_transactions(db):
