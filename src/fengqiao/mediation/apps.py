@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 #: The 409 code of a generic verify or close of a dispute under mediation.
 DOSSIER_NOT_ARCHIVED = "dossier_not_archived"
+#: The 409 code of a generic deadline extension of a dispute under mediation.
+SETTLE_BY_CONSENT = "extend_with_consent"
 
 
 def under_mediation(case: Any) -> bool:
@@ -67,6 +69,18 @@ class MediationConfig(AppConfig):
         )
         for action in ("verify", "close"):
             workflow.KIND_GUARDS[(Kind.DISPUTE, action)] = guard
+        # The settle deadline moves with the parties' consent (`extend_settle_deadline`), which
+        # extends the case's clock with it; those who run disputes (mediators, clerks) take that
+        # extension, and a generic one would leave the dispute's own deadline behind.
+        workflow.KIND_ROLES[(Kind.DISPUTE, "extend_deadline")] = mediators | {Role.CLERK}
+        workflow.KIND_GUARDS[(Kind.DISPUTE, "extend_deadline")] = workflow.KindGuard(
+            applies=under_mediation,
+            code=SETTLE_BY_CONSENT,
+            message=_(
+                "This dispute is under mediation: its deadline is extended with the parties' "
+                "consent (mediation), not here."
+            ),
+        )
         # Until `services.archive_dossier` enters `workflow.vouch(case, "verify", "close")` around
         # its own verify and close, wrap it here (idempotent; a no-op once it does it itself).
         services.archive_dossier = vouching_archive(services.archive_dossier)

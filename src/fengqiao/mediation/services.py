@@ -1030,6 +1030,7 @@ def extend_settle_deadline(dispute: Dispute, *, by: Any, days: int, consent: str
         ]
     )
     _event(dispute, "extend_settle_deadline", by=by, note=consent, data={"days": days})
+    _move_case_clock(dispute, by=by, consent=consent)
     record(
         "dispute.extend",
         by=by,
@@ -1037,6 +1038,35 @@ def extend_settle_deadline(dispute: Dispute, *, by: Any, days: int, consent: str
         changes={"settle_due_on": [str(before), str(dispute.settle_due_on)]},
     )
     return dispute
+
+
+def _move_case_clock(dispute: Dispute, *, by: Any, consent: str) -> None:
+    """Give the case's resolution clock the time the parties agreed to, through the case's own
+    extension (`cases.services.extend_deadline`, its timeline row): otherwise the case would turn
+    yellow and red, and raise a supervision order, while the mediation is within its agreed time.
+
+    The case counts working days to close of business and the dispute calendar days, so the case
+    is extended to the end of the first working day on or after the new settle date. A case whose
+    clock does not run (an outcome recorded) or already runs long enough is left as it is.
+    """
+    from fengqiao.cases import workflow
+    from fengqiao.core import calendar
+
+    case = dispute.case
+    if case.status not in workflow.TRANSITIONS["extend_deadline"].sources:
+        return
+    base = timezone.localdate(case.resolve_due_at or timezone.now())
+    target = dispute.settle_due_on
+    if not calendar.is_workday(target):
+        target = calendar.next_workday(target)
+    days = sum(
+        1 for offset in range(1, (target - base).days + 1) if calendar.is_workday(base + dt.timedelta(offset))
+    )
+    if days < 1:
+        return
+    reason = _("Settle deadline extended with the parties' consent: %(consent)s") % {"consent": consent[:300]}
+    with workflow.vouch(case, "extend_deadline"):
+        dispute.case = case_services.extend_deadline(case, by=by, days=days, reason=reason)
 
 
 def _file_bytes(file: Any, name: str) -> tuple[bytes, str, str]:
