@@ -33,7 +33,16 @@ def mask_name(value: str) -> str:
     return value[0] + "*" * (len(value) - 1)
 
 
-_MASKS = {"resident_id": mask_resident_id, "phone": mask_phone, "name": mask_name}
+def mask_address(value: str) -> str:
+    """An exact address cut to its first characters (village and road), the rest starred: the
+    registry's rule (`registry.privacy.mask_address`), here for every app that shows addresses."""
+    if not value:
+        return value
+    keep = min(6, max(len(value) // 2, 1))
+    return value[:keep] + "*" * min(len(value) - keep, 8)
+
+
+_MASKS = {"resident_id": mask_resident_id, "phone": mask_phone, "name": mask_name, "address": mask_address}
 
 
 def may_see_sensitive(user: Any) -> bool:

@@ -2,8 +2,8 @@
 the registration form (受理登记表), the minutes (调解笔录), and the dossier cover and index (卷宗封面、目录).
 
 These are the printed originals the parties sign. For a viewer holding `view_sensitive` (the
-mediator who prints the originals) the parties' ID numbers and phones appear in full, and each
-download writes one `mediation.document` audit row (which document, which fields were revealed,
+mediator who prints the originals) the parties' ID numbers, phones and exact addresses appear in
+full, and each download writes one `mediation.document` audit row (which document, which fields were revealed,
 never the values). Any other viewer who may open the dispute (police, judicial, auditor...) gets
 the same document with them masked by `core.masking`, as on the pages. Without a CJK font
 WeasyPrint would print boxes, so rendering refuses first with a `MediationError`.
@@ -144,6 +144,7 @@ def _parties(dispute: Dispute, viewer: Any) -> list[Party]:
         masked = copy.copy(party)
         masked.resident_id = masking.mask_resident_id(party.resident_id) if party.resident_id else ""
         masked.phone = masking.mask_phone(party.phone) if party.phone else ""
+        masked.address = masking.mask_address(party.address) if party.address else ""
         shown.append(masked)
     return shown
 
@@ -153,18 +154,16 @@ def _principal_parties(parties: list[Party]) -> list[Party]:
 
 
 def _revealed(parties: list[Party]) -> list[str]:
-    """Which identifiers of the parties a document prints ("resident_id", "phone")."""
-    fields = []
-    if any(p.resident_id for p in parties):
-        fields.append("resident_id")
-    if any(p.phone for p in parties):
-        fields.append("phone")
-    return fields
+    """Which identifiers of the parties a document prints ("resident_id", "phone", "address")."""
+    return [name for name in ("resident_id", "phone", "address") if any(getattr(p, name) for p in parties)]
 
 
 def prints_identifiers(dispute: Dispute, *, viewer: Any) -> bool:
     """Whether a document naming the parties, printed for this viewer, shows identifiers in full."""
-    return masking.may_see_sensitive(viewer) and dispute.parties.exclude(resident_id="", phone="").exists()
+    return (
+        masking.may_see_sensitive(viewer)
+        and dispute.parties.exclude(resident_id="", phone="", address="").exists()
+    )
 
 
 def _audit_download(viewer: Any, dispute: Dispute, document: str, fields: list[str]) -> None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fengqiao.accounts.models import Role, User
 from fengqiao.center.models import Department, Room
-from fengqiao.core.masking import mask_phone, mask_resident_id
+from fengqiao.core.masking import mask_address, mask_phone, mask_resident_id
 from fengqiao.mediation.models import (
     GENERATED_DOCUMENTS,
     Agreement,
@@ -219,10 +219,10 @@ class PostponeSessionForm(StyledForm):
 
 
 class PartyEditForm(PartyForm):
-    """Correcting a party: the ID number and phone come blank, their masked value as placeholder,
-    and left blank keep the recorded value (as the registry's edit forms do)."""
+    """Correcting a party: the ID number, phone and exact address come blank, their masked value as
+    placeholder, and left blank keep the recorded value (as the registry's edit forms do)."""
 
-    KEPT = ("resident_id", "phone")
+    KEPT = ("resident_id", "phone", "address")
 
     def __init__(self, *args: Any, party: Party, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -233,7 +233,6 @@ class PartyEditForm(PartyForm):
                 "gender": party.gender,
                 "ethnicity": party.ethnicity,
                 "occupation": party.occupation,
-                "address": party.address,
                 "represents": party.represents_id,
             },
         )
@@ -241,7 +240,8 @@ class PartyEditForm(PartyForm):
         self._queryset(
             "represents", party.dispute.parties.exclude(role=Party.Role.AGENT).exclude(pk=party.pk)
         )
-        for name, mask in (("resident_id", mask_resident_id), ("phone", mask_phone)):
+        masks = (("resident_id", mask_resident_id), ("phone", mask_phone), ("address", mask_address))
+        for name, mask in masks:
             value = getattr(party, name)
             field = self.fields[name]
             field.widget.attrs["placeholder"] = mask(value) if value else ""

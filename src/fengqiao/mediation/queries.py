@@ -66,11 +66,13 @@ def get_screening_for_user(user: Any, pk: Any) -> Screening:
 
 @dataclass(frozen=True)
 class PartyView:
-    """A party as this viewer may see it: ID number and phone masked without `view_sensitive`."""
+    """A party as this viewer may see it: ID number, phone and exact address masked without
+    `view_sensitive` (unmasked reads audited, `core.masking.reveal`)."""
 
     party: Party
     resident_id: str
     phone: str
+    address: str
 
 
 def parties_for(dispute: Dispute, viewer: Any) -> list[PartyView]:
@@ -81,6 +83,7 @@ def parties_for(dispute: Dispute, viewer: Any) -> list[PartyView]:
                 party.resident_id, kind="resident_id", viewer=viewer, obj=party, field="resident_id"
             ),
             phone=reveal(party.phone, kind="phone", viewer=viewer, obj=party, field="phone"),
+            address=reveal(party.address, kind="address", viewer=viewer, obj=party, field="address"),
         )
         for party in dispute.parties.select_related("represents").order_by("role", "id")
     ]

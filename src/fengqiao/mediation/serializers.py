@@ -44,10 +44,11 @@ def _values(choices: Any) -> str:
 
 
 class PartySerializer(ModelSerializer):
-    """A party; `resident_id` and `phone` masked unless the caller holds `view_sensitive`."""
+    """A party; `resident_id`, `phone` and `address` masked unless the caller holds `view_sensitive`."""
 
     resident_id = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
+    address = serializers.SerializerMethodField()
 
     class Meta:
         model = Party
@@ -78,6 +79,10 @@ class PartySerializer(ModelSerializer):
     @extend_schema_field(serializers.CharField())
     def get_phone(self, party: Party) -> str:
         return reveal(party.phone, kind="phone", viewer=self._viewer(), obj=party, field="phone")
+
+    @extend_schema_field(serializers.CharField())
+    def get_address(self, party: Party) -> str:
+        return reveal(party.address, kind="address", viewer=self._viewer(), obj=party, field="address")
 
 
 class PartyInputSerializer(serializers.Serializer[Any]):

@@ -124,7 +124,7 @@ def test_a_holder_of_the_right_gets_the_complete_document_and_one_audit_row(
     row = rows.get()
     assert row.actor == mediator
     assert (row.object_type, row.object_id) == ("mediation.dispute", str(dispute.pk))
-    assert row.changes == {"document": document, "fields": ["resident_id", "phone"]}
+    assert row.changes == {"document": document, "fields": ["resident_id", "phone", "address"]}
     assert not any(value in str(row.changes) for value in SENSITIVE)  # never the values themselves
     download(client, mediator, name, dispute)
     assert rows.count() == 2  # one row per download

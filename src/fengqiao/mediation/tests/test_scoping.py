@@ -66,7 +66,7 @@ def test_parties_are_masked_without_view_sensitive(mediator, committee):
     views = {v.party.role: v for v in parties_for(dispute, mediator)}
     assert views["applicant"].resident_id == ID_APPLICANT
     assert views["applicant"].phone == "+8613912345678"
-    assert AuditEvent.objects.filter(action="sensitive.read", object_type="mediation.party").count() == 4
+    assert AuditEvent.objects.filter(action="sensitive.read", object_type="mediation.party").count() == 6
 
 
 def test_parties_follow_their_dispute(mediator, other_mediator, village_committee, clerk):
