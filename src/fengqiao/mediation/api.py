@@ -36,11 +36,13 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -120,6 +122,18 @@ def _parse(serializer_class: type[serializers.Serializer[Any]], request: Request
     return dict(serializer.validated_data)
 
 
+class ReadsDisputes(BasePermission):
+    """The pages' rule (`services.may_read_disputes`): grid roles get 403 here as there."""
+
+    message = _l("Your role may not read disputes.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return services.may_read_disputes(request.user)
+
+
+DISPUTE_READERS = [IsAuthenticated, ReadsDisputes]
+
+
 def _require_worker(user: Any) -> None:
     if getattr(user, "role", None) not in services.WORK_ROLES and not getattr(user, "is_superuser", False):
         raise DjangoPermissionDenied(_("Your role may not work on disputes."))
@@ -146,6 +160,7 @@ def _dispute_answer(request: Request, pk: int, code: int = status.HTTP_200_OK) -
 class DisputeViewSet(MediationAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet[Dispute]):
     """Disputes (矛盾纠纷): registration, the list, one dispute, and the mediation steps."""
 
+    permission_classes = DISPUTE_READERS
     queryset = Dispute.objects.none()
     serializer_class = DisputeListSerializer
     filterset_class = DisputeFilter
@@ -394,6 +409,7 @@ class DisputeViewSet(MediationAPIMixin, mixins.ListModelMixin, viewsets.GenericV
 class AgreementViewSet(MediationAPIMixin, viewsets.GenericViewSet[Agreement]):
     """Mediation agreements (调解协议书): signatures, performance and judicial confirmation."""
 
+    permission_classes = DISPUTE_READERS
     queryset = Agreement.objects.none()
     serializer_class = AgreementSerializer
     lookup_value_regex = ID_PATTERN
@@ -477,6 +493,7 @@ class AgreementViewSet(MediationAPIMixin, viewsets.GenericViewSet[Agreement]):
 class SessionViewSet(MediationAPIMixin, viewsets.GenericViewSet[MediationSession]):
     """Mediation sessions: a planned one is recorded as held, cancelled or postponed."""
 
+    permission_classes = DISPUTE_READERS
     queryset = MediationSession.objects.none()
     serializer_class = SessionSerializer
     lookup_value_regex = ID_PATTERN
@@ -529,6 +546,7 @@ class SessionViewSet(MediationAPIMixin, viewsets.GenericViewSet[MediationSession
 class DossierDocumentViewSet(MediationAPIMixin, viewsets.GenericViewSet[DossierDocument]):
     """Files of a dossier: downloaded in scope, audited; uploads need `view_sensitive`."""
 
+    permission_classes = DISPUTE_READERS
     queryset = DossierDocument.objects.none()
     serializer_class = DocumentSerializer
     lookup_value_regex = ID_PATTERN

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.apps import AppConfig
@@ -24,22 +23,6 @@ def under_mediation(case: Any) -> bool:
     return True
 
 
-def vouching_archive(archive: Any) -> Any:
-    """`archive_dossier` taking the case's verify and close itself, past the dispute guard."""
-    if getattr(archive, "vouches_for_case", False):
-        return archive
-
-    @functools.wraps(archive)
-    def archive_dossier(dispute: Any, *args: Any, **kwargs: Any) -> Any:
-        from fengqiao.cases import workflow
-
-        with workflow.vouch(dispute.case_id, "verify", "close"):
-            return archive(dispute, *args, **kwargs)
-
-    archive_dossier.vouches_for_case = True  # type: ignore[attr-defined]
-    return archive_dossier
-
-
 class MediationConfig(AppConfig):
     name = "fengqiao.mediation"
     label = "mediation"
@@ -51,7 +34,6 @@ class MediationConfig(AppConfig):
         from fengqiao.accounts.models import Role
         from fengqiao.cases import workflow
         from fengqiao.cases.models import Kind
-        from fengqiao.mediation import services
 
         mediators = frozenset({Role.MEDIATOR})
         for action in ("report", "accept", "resolve", "verify", "close"):
@@ -81,6 +63,3 @@ class MediationConfig(AppConfig):
                 "consent (mediation), not here."
             ),
         )
-        # Until `services.archive_dossier` enters `workflow.vouch(case, "verify", "close")` around
-        # its own verify and close, wrap it here (idempotent; a no-op once it does it itself).
-        services.archive_dossier = vouching_archive(services.archive_dossier)

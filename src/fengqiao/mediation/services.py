@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from fengqiao.accounts.models import CENTER_ROLES, GRID_ROLES, Role
 from fengqiao.cases import services as case_services
+from fengqiao.cases import workflow
 from fengqiao.cases.models import FINAL_STATUSES, Case, Kind, Status
 from fengqiao.cases.services.common import record_event
 from fengqiao.core.audit import record
@@ -58,12 +59,20 @@ from fengqiao.mediation.models import (
 
 #: Roles that run disputes (record sessions, agreements ...); others may at most read them.
 WORK_ROLES = frozenset({Role.MEDIATOR}) | CENTER_ROLES
+#: Roles that read disputes at all, on the pages and through the API alike (`may_read_disputes`):
+#: those who run them, department officers (their organisations' and invited disputes) and
+#: auditors. Grid roles do not: they report what they find in screening, and the parties'
+#: particulars are beyond their job (audit #11). Scoping (`visible_to`) then says which disputes.
+READ_ROLES = WORK_ROLES | {Role.DEPARTMENT_OFFICER, Role.AUDITOR}
 #: People's Mediation work rules: a dispute is settled within 30 days of registration unless the
 #: parties agree to more time.
 SETTLE_DAYS = 30
 #: A judicial confirmation must be applied for within 30 days of the agreement taking effect
 #: (Civil Procedure Law art. 205).
 CONFIRMATION_DAYS = 30
+
+#: The case timeline's action of each outcome recorded (the statistics date outcomes by these rows).
+OUTCOME_EVENTS = {Outcome.AGREEMENT: "record_agreement", Outcome.FAILURE: "record_failure"}
 
 _SOURCE_CHANNEL = {
     Source.APPLICATION: "window",
@@ -101,6 +110,13 @@ def _amount(field: str, value: Any) -> Decimal | None:
     if amount < 0 or amount >= Decimal("1e12"):
         raise _invalid(field, _("Enter an amount in yuan."))
     return amount.quantize(Decimal("0.01"))
+
+
+def may_read_disputes(user: Any) -> bool:
+    """Whether the user's role reads disputes (pages and API): THE rule, `READ_ROLES`."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    return getattr(user, "role", None) in READ_ROLES or bool(getattr(user, "is_superuser", False))
 
 
 def ensure_may_work(dispute: Dispute, by: Any) -> None:
@@ -851,7 +867,8 @@ def record_agreement(
             amount=_amount(f"terms.{position}.amount", term.get("amount")),
         )
         last_due = max(last_due, due or today)
-    case_services.resolve_case(
+    # The resolved case goes back on the dispute: the rows written after it carry its status.
+    dispute.case = case_services.resolve_case(
         dispute.case,
         by=by,
         result=_("Mediation agreement reached: %(number)s") % {"number": dispute.dossier_number},
@@ -859,6 +876,9 @@ def record_agreement(
     dispute.outcome, dispute.outcome_at = Outcome.AGREEMENT, timezone.now()
     dispute.failure_reason, dispute.failure_route = "", ""
     dispute.save(update_fields=["outcome", "outcome_at", "failure_reason", "failure_route", "updated_at"])
+    # The outcome's own row: `outcome_at` is overwritten when a reopened dispute ends again, the
+    # timeline keeps each outcome with its date (the statistics "as at the month's end" read it).
+    _event(dispute, OUTCOME_EVENTS[Outcome.AGREEMENT], by=by, data={"agreement": agreement.pk, "form": form})
     FollowUp.objects.create(dispute=dispute, due_on=last_due + dt.timedelta(days=7))
     _cancel_planned_sessions(dispute, by=by)
     record("dispute.record_agreement", by=by, obj=dispute, changes={"form": form, "terms": len(terms)})
@@ -890,7 +910,8 @@ def record_failure(dispute: Dispute, *, by: Any, reason: str, route: str) -> Dis
     _ensure_open(dispute)
     reason = _required("reason", reason)
     route = _choice("route", route, Route)
-    case_services.resolve_case(
+    # The resolved case goes back on the dispute: the rows written after it carry its status.
+    dispute.case = case_services.resolve_case(
         dispute.case,
         by=by,
         result=_("Mediation failed (%(route)s offered): %(reason)s")
@@ -899,6 +920,7 @@ def record_failure(dispute: Dispute, *, by: Any, reason: str, route: str) -> Dis
     dispute.outcome, dispute.outcome_at = Outcome.FAILURE, timezone.now()
     dispute.failure_reason, dispute.failure_route = reason, route
     dispute.save(update_fields=["outcome", "outcome_at", "failure_reason", "failure_route", "updated_at"])
+    _event(dispute, OUTCOME_EVENTS[Outcome.FAILURE], by=by, note=reason, data={"route": route})
     _cancel_planned_sessions(dispute, by=by)
     record("dispute.record_failure", by=by, obj=dispute, changes={"route": route})
     return dispute
@@ -1049,7 +1071,6 @@ def _move_case_clock(dispute: Dispute, *, by: Any, consent: str) -> None:
     is extended to the end of the first working day on or after the new settle date. A case whose
     clock does not run (an outcome recorded) or already runs long enough is left as it is.
     """
-    from fengqiao.cases import workflow
     from fengqiao.core import calendar
 
     case = dispute.case
@@ -1311,11 +1332,14 @@ def archive_dossier(dispute: Dispute, *, by: Any) -> Dispute:
             http_status=409,
         )
     case = dispute.case
-    if case.status == Status.RESOLVED:
-        case = case_services.verify_case(case, by=by, passed=True, note=_("Dossier archived"))
-    case_services.close_case(
-        case, by=by, note=_("Dossier %(number)s archived") % {"number": dispute.dossier_number}
-    )
+    # The generic verify and close are refused for a dispute under mediation (the app's KindGuard):
+    # this service, having checked the dossier, takes them itself.
+    with workflow.vouch(case, "verify", "close"):
+        if case.status == Status.RESOLVED:
+            case = case_services.verify_case(case, by=by, passed=True, note=_("Dossier archived"))
+        case_services.close_case(
+            case, by=by, note=_("Dossier %(number)s archived") % {"number": dispute.dossier_number}
+        )
     dispute.archived_at, dispute.archived_by = timezone.now(), by
     dispute.save(update_fields=["archived_at", "archived_by", "updated_at"])
     record("dispute.archive", by=by, obj=dispute)

@@ -218,12 +218,34 @@ def sweep(now: dt.datetime | None = None) -> SweepResult:
 
 
 def missing_reports(user: Any, *, now: dt.datetime | None = None) -> list[Screening]:
-    """The current period's slots in the user's scope still without a report (who has not reported)."""
+    """The current period's slots in the user's scope still without a report (who has not reported).
+
+    A read, never a write: the sweep (`checkclocks`) opens the period's slots. Until it has, a
+    grid in scope without a slot for the current period is listed all the same, as an unsaved slot
+    with the period's deadlines and the light they give now (so the page is right between sweeps).
+    """
     now = now or timezone.now()
-    start, _end = period_of(timezone.localtime(now, timezone.get_default_timezone()).date())
-    return list(
+    start, end = period_of(timezone.localtime(now, timezone.get_default_timezone()).date())
+    slots = list(
         Screening.objects.visible_to(user)
         .filter(submitted_at__isnull=True, period_start__lte=start)
         .select_related("grid__village")
-        .order_by("due_at", "grid__code")
     )
+    unopened = (
+        Grid.objects.visible_to(user)
+        .exclude(pk__in=Screening.objects.filter(period_start=start).values("grid_id"))
+        .select_related("village")
+    )
+    warn, due = deadlines(start, end)
+    state = (
+        Screening.State.OVERDUE
+        if now >= due
+        else Screening.State.WARNING
+        if now >= warn
+        else Screening.State.NORMAL
+    )
+    slots += [
+        Screening(grid=grid, period_start=start, period_end=end, warn_at=warn, due_at=due, sla_state=state)
+        for grid in unopened
+    ]
+    return sorted(slots, key=lambda slot: (slot.due_at, slot.grid.code))

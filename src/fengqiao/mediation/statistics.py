@@ -43,7 +43,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, In
 from django.urls import reverse
 from django.utils import timezone
@@ -104,10 +105,23 @@ def agreement_in_effect_q(end: dt.datetime | None = None) -> Q:
 
 
 def _failed_q(end: dt.datetime | None) -> Q:
-    # A failure recorded after `end` (after a reopening) is not yet one; the outcome before it was
-    # an agreement only if one had taken effect (`agreement_q`).
+    """The outcome standing at `end` was a failure: the last outcome row of the case's timeline
+    before `end` (`services.OUTCOME_EVENTS`; `outcome_at` is overwritten when a reopened dispute
+    ends again, the timeline is not). A dispute whose outcomes predate those rows falls back on
+    `outcome` and `outcome_at`."""
     query = Q(outcome=Outcome.FAILURE)
-    return query if end is None else query & Q(outcome_at__lt=end)
+    if end is None:
+        return query
+    from fengqiao.mediation.services import OUTCOME_EVENTS
+
+    actions = list(OUTCOME_EVENTS.values())
+    outcomes = CaseEvent.objects.filter(case=OuterRef("case"), action__in=actions)
+    last = outcomes.filter(at__lt=end).order_by("-at", "-pk").values("action")[:1]
+    # Coalesced: a NULL (no outcome row yet) would make the negations (pending) unknown, not true.
+    last_action = Coalesce(Subquery(last), Value(""))
+    return Q(Exact(last_action, OUTCOME_EVENTS[Outcome.FAILURE])) | (
+        ~Q(Exists(outcomes)) & query & Q(outcome_at__lt=end)
+    )
 
 
 def agreement_q(end: dt.datetime | None = None) -> Q:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from fengqiao.accounts.models import CENTER_ROLES, GRID_ROLES, Role
+from fengqiao.accounts.models import CENTER_ROLES, GRID_ROLES
 from fengqiao.cases.exceptions import CaseError
 from fengqiao.cases.models import Case
 from fengqiao.core.exceptions import DomainError
@@ -28,7 +29,7 @@ from fengqiao.mediation.filters import DisputeFilter
 from fengqiao.mediation.models import AgreementTerm, Dispute, MediationSession, Screening
 
 WORK_ROLES = services.WORK_ROLES
-READ_ROLES = WORK_ROLES | {Role.DEPARTMENT_OFFICER, Role.AUDITOR}
+READ_ROLES = services.READ_ROLES
 
 
 def _require(request: HttpRequest, roles: frozenset[str]) -> None:
@@ -539,7 +540,8 @@ def minutes_pdf(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
 def screening(request: HttpRequest) -> HttpResponse:
     """Screening (排查): who has not reported this period, and the user's own grids' reports."""
     _require(request, WORK_ROLES | GRID_ROLES)
-    sla.open_slots(timezone.now())
+    # A GET writes nothing: `checkclocks` opens the period's slots; `missing_reports` lists the
+    # grids still without one as not reported.
     user: Any = request.user
     slots = Screening.objects.visible_to(user).select_related("grid", "submitted_by")
     own = slots.filter(submitted_at__isnull=True)
@@ -553,7 +555,9 @@ def screening(request: HttpRequest) -> HttpResponse:
         {
             "missing": sla.missing_reports(user),
             "own": [(slot, forms.ScreeningForm(prefix=f"s{slot.pk}")) for slot in own.order_by("due_at")],
-            "recent": slots.filter(submitted_at__isnull=False).order_by("-submitted_at")[:30],
+            "recent": slots.filter(submitted_at__isnull=False)
+            .annotate(item_count=Count("items"))
+            .order_by("-submitted_at")[:30],
         },
     )
 

@@ -117,3 +117,14 @@ def test_a_dispute_case_never_registered_keeps_the_generic_lifecycle(town, clerk
     case = case_services.verify_case(case, by=worker_a, passed=True)
     case = case_services.close_case(case, by=clerk)
     assert case.status == Status.CLOSED
+
+
+def test_archive_dossier_vouches_for_its_own_verify_and_close():
+    # The service enters `workflow.vouch` itself: no wrapper installed from apps.py at start-up.
+    import inspect
+
+    from fengqiao.mediation import apps
+
+    assert not hasattr(apps, "vouching_archive")
+    assert services.archive_dossier.__module__ == "fengqiao.mediation.services"
+    assert 'workflow.vouch(case, "verify", "close")' in inspect.getsource(services.archive_dossier)
