@@ -135,24 +135,6 @@ class MediationOrganization(TimeStampedModel):
         return self.name
 
 
-class DossierCounter(models.Model):
-    """The last dossier number of an organisation's year, locked while a dispute is registered."""
-
-    organization = models.ForeignKey(MediationOrganization, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("year"))
-    last_number = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("dossier counter")
-        verbose_name_plural = _("dossier counters")
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "year"], name="dossiercounter_unique_org_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.organization_id}/{self.year}: {self.last_number}"
-
-
 # --- disputes ------------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from fengqiao.cases import services as case_services
 from fengqiao.cases import workflow
 from fengqiao.cases.models import FINAL_STATUSES, Case, Kind, Status
 from fengqiao.cases.services.common import record_event
+from fengqiao.core import sequences
 from fengqiao.core.audit import record
 from fengqiao.core.validators import (
     normalize_phone,
@@ -41,7 +42,6 @@ from fengqiao.mediation.models import (
     Dispute,
     DisputeType,
     DocumentKind,
-    DossierCounter,
     DossierDocument,
     FollowUp,
     InvestigationNote,
@@ -147,19 +147,15 @@ def _ensure_open(dispute: Dispute) -> None:
 # --- dossier numbers -----------------------------------------------------------------------------
 
 
+def dossier_scope(organization: MediationOrganization) -> str:
+    return f"mediation.dossier:{organization.pk}"
+
+
 def next_dossier_number(organization: MediationOrganization, year: int) -> tuple[int, str]:
-    """The next number of the organisation's year, gap-free: the counter row stays locked until commit."""
-    counter = DossierCounter.objects.select_for_update().filter(organization=organization, year=year).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                counter = DossierCounter.objects.create(organization=organization, year=year)
-        except IntegrityError:
-            # Another registration created the year's row first (it waited on the unique index).
-            counter = DossierCounter.objects.select_for_update().get(organization=organization, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number, f"({year}){organization.abbreviation}字第{counter.last_number}号"
+    """The next number of the organisation's year, gap-free (`core.sequences`: the row stays locked
+    until commit, so take it after the checks that may refuse the registration)."""
+    seq = sequences.next_value(dossier_scope(organization), year)
+    return seq, f"({year}){organization.abbreviation}字第{seq}号"
 
 
 # --- registration and parties --------------------------------------------------------------------

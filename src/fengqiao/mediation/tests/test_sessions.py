@@ -169,6 +169,7 @@ def test_the_workbench_page_shows_todays_planned_session(client, mediator, commi
         dispute = make_dispute(mediator, committee)
         plan(dispute, mediator, room, 14)
         client.force_login(mediator)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the page's words are translated now
         page = client.get(reverse("mediation:workbench")).content.decode()
     listed = page.split('data-testid="sessions-today"')[1].split("</ul>")[0]
     assert dispute.dossier_number in listed and "14:00" in listed and "Planned" in listed
@@ -251,6 +252,7 @@ def test_a_session_out_of_scope_is_404(mediator, other_mediator, village_committ
 
 def test_plan_hold_and_refuse_on_the_page(client, mediator, committee, room):
     client.force_login(mediator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the message is translated when it is made
     with time_machine.travel(NOW, tick=False):
         dispute = make_dispute(mediator, committee)
         other = make_dispute(mediator, committee)
