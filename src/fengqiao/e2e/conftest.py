@@ -15,11 +15,6 @@ import pytest
 from fengqiao.e2e.browser import chromium_missing_message, launch, new_page, save_screenshot
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # xdist registers this marker itself; declare it too so `-p no:xdist --strict-markers` works.
-    config.addinivalue_line("markers", "xdist_group(name): run the marked tests on one xdist worker")
-
-
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield

@@ -8,11 +8,6 @@ from django.utils import translation
 from fengqiao.regions import geo
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # xdist registers this marker itself; declare it too so `-p no:xdist --strict-markers` works.
-    config.addinivalue_line("markers", "xdist_group(name): run the marked tests on one xdist worker")
-
-
 @pytest.fixture(autouse=True)
 def english():
     with translation.override("en"):
