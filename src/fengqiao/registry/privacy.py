@@ -32,9 +32,11 @@
    (`keeps_to_do_for`; checked on every save: page, API, import): their due and missed visits
    reach that person's to-do list, whoever else may not see them.
 4. A search by a full resident ID says whether that ID lives in the user's area, masked or not:
-   such searches are limited per user (`ResidentIdSearchThrottle`, `RESIDENT_ID_SEARCH_RATE`,
-   page and API alike; 429 beyond it) and each one is audited (`registry.search.resident_id`,
-   the ID masked, how many were found). Searches by name are neither.
+   such searches are limited per user (`ResidentIdSearchThrottle`, `RESIDENT_ID_SEARCH_RATE`;
+   429 beyond it) and each one is audited (`registry.search.resident_id`, the ID masked, how
+   many were found), whichever path it comes by: every full-ID match goes through
+   `services.match_resident_id` (search page and API, the persons list filter on the page, in
+   the API and in exports), so they all spend one budget. Searches by name are neither.
 5. Exports: an export that names natural persons (persons, households with their heads, key
    persons, organisations with their leaders: `EXPORTS_NAMING_PERSONS`) is personal data even
    masked, and needs the `registry.export_personal_data` permission; places and houses (masked)
@@ -234,14 +236,23 @@ def is_resident_id_search(text: str) -> bool:
 
 
 class ResidentIdSearchThrottle(SimpleRateThrottle):
-    """At most `RESIDENT_ID_SEARCH_RATE` full-ID searches per user, for the API's search endpoint
-    (`throttle_classes`) and the search page (`allow_request(request, None)`). Other searches
-    pass untouched. Kept in the default cache, so per process with the local-memory cache."""
+    """At most `RESIDENT_ID_SEARCH_RATE` full-ID searches per user, kept in the default cache
+    (shared by every web process when CACHE_URL names Redis, else per process).
+
+    Bound to a user (`ResidentIdSearchThrottle(user).allow_request(None, None)` spends one search
+    of theirs: `services.match_resident_id`, every path's way). Unbound it reads the request's `q`
+    and lets other searches pass untouched."""
 
     scope = "registry_resident_id_search"
     rate = RESIDENT_ID_SEARCH_RATE
 
+    def __init__(self, user: Any = None) -> None:
+        super().__init__()
+        self.user = user
+
     def get_cache_key(self, request: Any, view: Any) -> str | None:
+        if self.user is not None:
+            return self.cache_format % {"scope": self.scope, "ident": self.user.pk} if self.user.pk else None
         params = getattr(request, "query_params", None) or request.GET
         text = request.POST.get("q") if request.method == "POST" else params.get("q")
         if not is_resident_id_search(text or "") or not getattr(request.user, "pk", None):
