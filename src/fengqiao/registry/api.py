@@ -75,6 +75,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = core_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and isinstance(exc, exceptions.APIException):
         response.data.setdefault("code", exc.default_code)
+    if response is not None and isinstance(exc, services.ResidentIdSearchLimited):
+        response["Retry-After"] = str(int(exc.wait or 0) + 1)
     return response
 
 
@@ -85,6 +87,7 @@ def _errors(*codes: int) -> dict[int, OpenApiResponse]:
         404: "No such record in the user's scope.",
         409: "Not possible in the current state.",
         422: "The Idempotency-Key was used before with a different body.",
+        429: "Too many searches by full resident ID (see Retry-After).",
     }
     return {
         code: OpenApiResponse(s.RegistryErrorSerializer, description=descriptions[code]) for code in codes
@@ -504,14 +507,14 @@ class SearchViewSet(RegistryAPIMixin, viewsets.GenericViewSet[Person]):
 
     queryset = Person.objects.none()
     serializer_class = s.SearchSerializer
-    # Full-ID searches are limited per user (429 with Retry-After beyond the rate; privacy.py).
-    throttle_classes = [privacy.ResidentIdSearchThrottle]
+    # Full-ID searches are limited per user through services.match_resident_id, the same budget
+    # as the persons list filter's (429 with Retry-After beyond the rate; privacy.py rule 4).
 
     @extend_schema(
         summary="Search persons and places in scope",
         tags=["registry"],
         parameters=[OpenApiParameter("q", OpenApiTypes.STR, OpenApiParameter.QUERY)],
-        responses={200: s.SearchSerializer},
+        responses={200: s.SearchSerializer, **_errors(429)},
     )
     def list(self, request: Request) -> Response:
         if not privacy.reads_registry(request.user):

@@ -1,7 +1,8 @@
 """THE FilterSets of the registry, shared by the list pages, the API and the xlsx exports.
 
 They filter an already scoped queryset (`visible_to(user)`) and never widen it. `q` searches
-names (and, for a full 18-character resident ID, matches it exactly, never a part of it); a
+names (and, for a full 18-character resident ID, matches it exactly, never a part of it, through
+`services.match_resident_id`: limited per user and audited like the search); a
 house's building label is matched whole too.
 """
 
@@ -13,7 +14,6 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fengqiao.core.validators import normalize_resident_id
 from fengqiao.regions.models import Grid
 from fengqiao.registry.models import (
     House,
@@ -49,10 +49,15 @@ class PersonFilter(_GridFilterSet):
         fields = ["q", "grid", "residence_type", "sex"]
 
     def search(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
+        # A full ID is matched like the search's (limited per user and audited: 429 beyond it,
+        # `services.ResidentIdSearchLimited`), or the list would be an unlimited ID oracle.
+        from fengqiao.registry import services
+
         value = value.strip()
         query = Q(name__icontains=value)
-        if len(value) == 18:
-            query |= Q(resident_id=normalize_resident_id(value))
+        matches = services.match_resident_id(queryset, value, by=getattr(self.request, "user", None))
+        if matches is not None:
+            query |= Q(pk__in=matches.values("pk"))
         return queryset.filter(query)
 
 

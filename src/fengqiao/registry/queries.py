@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from fengqiao.core.scoping import get_for_user
-from fengqiao.core.validators import normalize_resident_id
 from fengqiao.regions.models import Grid
 from fengqiao.registry.models import (
     House,
@@ -79,18 +78,21 @@ def editable_grids(user: Any) -> QuerySet[Grid]:
     return Grid.objects.visible_to(user).select_related("village").order_by("code")
 
 
-def search(user: Any, text: str, *, limit: int = 20) -> dict[str, list[Any]]:
+def search(
+    user: Any, text: str, *, limit: int = 20, id_matches: QuerySet[Person] | None = None
+) -> dict[str, list[Any]]:
     """Persons and places in the user's scope matching `text`.
 
-    Persons match on name, or exactly on a full resident ID (never on part of one: searching
+    Persons match on name, or are among `id_matches`: the persons with the full resident ID
+    `text` (`services.match_resident_id`, limited and audited; never part of an ID: searching
     digit by digit would unmask it). Places on name or credit code.
     """
     text = (text or "").strip()
     if not text:
         return {"persons": [], "places": []}
     person_q = Q(name__icontains=text)
-    if len(text) == 18:
-        person_q |= Q(resident_id=normalize_resident_id(text))
+    if id_matches is not None:
+        person_q |= Q(pk__in=id_matches.values("pk"))
     persons = list(Person.objects.visible_to(user).filter(person_q).select_related("grid")[:limit])
     places = list(
         Place.objects.visible_to(user)

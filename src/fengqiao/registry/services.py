@@ -240,24 +240,59 @@ def reveal_field(obj: models.Model, field: str, *, by: Any, purpose: str) -> str
     return str(getattr(obj, field) or "")
 
 
-def search(*, by: Any, text: str) -> dict[str, list[Any]]:
-    """Search persons and places in scope (`queries.search`). A search by a full resident ID
-    confirms whether it lives here, so it writes a `registry.search.resident_id` audit row (the ID
-    masked, how many persons matched); the callers limit how many a user makes
-    (`privacy.ResidentIdSearchThrottle`)."""
+class ResidentIdSearchLimited(RegistryError):
+    """The user's budget of full-ID searches is spent (429; `wait`: seconds until one is free)."""
+
+    http_status = 429
+    code = "throttled"
+
+    def __init__(self, wait: float | None) -> None:
+        super().__init__(_("You have searched by resident ID too often. Try again later, or search by name."))
+        self.wait = wait
+
+
+def match_resident_id(
+    queryset: models.QuerySet[Person], text: str, *, by: Any
+) -> models.QuerySet[Person] | None:
+    """THE way a full resident ID is matched (search page and API, the persons list filter on the
+    page, in the API and in exports): the persons of `queryset` (already scoped) with exactly
+    that ID, or None when `text` is not a full ID (nothing spent, nothing audited).
+
+    Whether an ID lives here is what a match tells, masked or not, so each one spends one of the
+    user's `privacy.RESIDENT_ID_SEARCH_RATE` (one budget whichever path: ResidentIdSearchLimited
+    beyond it) and writes a `registry.search.resident_id` audit row (the ID masked, how many
+    matched)."""
     from fengqiao.core.masking import mask_resident_id
+    from fengqiao.core.validators import normalize_resident_id
+
+    text = (text or "").strip()
+    if not privacy.is_resident_id_search(text):
+        return None
+    if by is None or not getattr(by, "pk", None):
+        return queryset.none()  # nobody to hold to the limit: no match
+    budget = privacy.ResidentIdSearchThrottle(by)
+    no_request: Any = None  # bound to the user, the throttle reads no request
+    if not budget.allow_request(no_request, no_request):
+        raise ResidentIdSearchLimited(budget.wait())
+    matches = queryset.filter(resident_id=normalize_resident_id(text))
+    audit.record(
+        "registry.search.resident_id",
+        by=by,
+        object_type="registry.person",
+        object_repr=mask_resident_id(text.upper()),
+        changes={"found": matches.count()},
+    )
+    return matches
+
+
+def search(*, by: Any, text: str) -> dict[str, list[Any]]:
+    """Search persons and places in scope (`queries.search`); a full resident ID is matched
+    through `match_resident_id` (limited and audited)."""
     from fengqiao.registry import queries
 
-    results = queries.search(by, text)
-    if privacy.is_resident_id_search(text):
-        audit.record(
-            "registry.search.resident_id",
-            by=by,
-            object_type="registry.person",
-            object_repr=mask_resident_id(text.strip().upper()),
-            changes={"found": len(results["persons"])},
-        )
-    return results
+    text = (text or "").strip()
+    id_matches = match_resident_id(Person.objects.visible_to(by), text, by=by) if text else None
+    return queries.search(by, text, id_matches=id_matches)
 
 
 @transaction.atomic

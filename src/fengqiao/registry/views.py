@@ -312,6 +312,19 @@ def _query(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+def _id_search_limited(request: HttpRequest, limited: Any) -> HttpResponse:
+    """429 for a full-ID match beyond the user's budget (`services.match_resident_id`), on the
+    search page, a list filtered by `q` or its export alike: nothing found is shown."""
+    response = render(
+        request,
+        "registry/search.html",
+        {"q": "", "persons": [], "places": [], "throttled": True},
+        status=429,
+    )
+    response["Retry-After"] = str(int(limited.wait or 0) + 1)
+    return response
+
+
 @login_required
 @require_GET
 def record_list(request: HttpRequest, *, kind: str) -> HttpResponse:
@@ -321,7 +334,11 @@ def record_list(request: HttpRequest, *, kind: str) -> HttpResponse:
     if kind == "key-persons":
         queryset = queryset.order_by("next_visit_due_at", "id")
     filterset = spec.filterset(request.GET, queryset=queryset, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        filtered = filterset.qs
+    except services.ResidentIdSearchLimited as limited:
+        return _id_search_limited(request, limited)
+    page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"obj": obj, "cells": spec.cells(obj, spec.columns, request.user)} for obj in page]
     return render(
         request,
@@ -342,14 +359,21 @@ def record_list(request: HttpRequest, *, kind: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def record_export(request: HttpRequest, *, kind: str) -> FileResponse:
+def record_export(request: HttpRequest, *, kind: str) -> HttpResponse:
     _require_reader(request)
     if not privacy.may_export(request.user, EXPORT_NAMES.get(kind, kind)):
         raise PermissionDenied(_("Exporting this list needs the permission to export personal data."))
     spec = KINDS[kind]
     filterset = spec.filterset(request.GET, queryset=spec.queryset(request.user), request=request)
     filters_used = {key: value for key, value in request.GET.items() if value}
-    return exports.export(EXPORT_NAMES.get(kind, kind), filterset.qs, by=request.user, filters=filters_used)
+    if privacy.is_resident_id_search(filters_used.get("q", "")):
+        # the export's audit row and first line must not spell out the ID its audit row masks
+        filters_used["q"] = privacy.MASKERS["resident_id"](filters_used["q"].strip().upper())
+    try:
+        filtered = filterset.qs
+    except services.ResidentIdSearchLimited as limited:
+        return _id_search_limited(request, limited)
+    return exports.export(EXPORT_NAMES.get(kind, kind), filtered, by=request.user, filters=filters_used)
 
 
 def _detail_context(
@@ -493,19 +517,10 @@ def search(request: HttpRequest) -> HttpResponse:
     URL (server logs, browser history, the language switch's `next`)."""
     _require_reader(request)
     text = request.POST.get("q", "") if request.method == "POST" else request.GET.get("q", "")
-    throttle = privacy.ResidentIdSearchThrottle()
-    if not throttle.allow_request(request, None):
-        wait = throttle.wait()
-        response = render(
-            request,
-            "registry/search.html",
-            {"q": "", "persons": [], "places": [], "throttled": True},
-            status=429,
-        )
-        if wait is not None:
-            response["Retry-After"] = str(int(wait) + 1)
-        return response
-    results = services.search(by=request.user, text=text)
+    try:
+        results = services.search(by=request.user, text=text)
+    except services.ResidentIdSearchLimited as limited:
+        return _id_search_limited(request, limited)
     persons = [{"obj": p, "resident_id": privacy.masked(p, "resident_id")} for p in results["persons"]]
     # A full ID typed in is echoed masked: the page may be printed or shown on a screen.
     shown = privacy.MASKERS["resident_id"](text.strip()) if len(text.strip()) == 18 else text
