@@ -623,6 +623,16 @@ def end_patrol(
 
 
 @transaction.atomic
+def _coordinate(value: Any) -> Any:
+    """A longitude or latitude as a fingerprint compares it: 106.805 sent as a number or text alike."""
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def report_patrol_finding(
     patrol: Patrol,
     *,
@@ -668,15 +678,28 @@ def report_patrol_finding(
         )
         return finding
 
+    # The finding as sent (not `at`, which the phone may fill in again on a retry): the same key
+    # with another title, kind, category, description or point is another finding, a 422.
+    body = {
+        "patrol": patrol.pk,
+        "kind": str(kind),
+        "category": getattr(category, "pk", category),
+        "title": (title or "").strip(),
+        "description": (description or "").strip(),
+        "point": [_coordinate(lon), _coordinate(lat)],
+    }
     finding, created = idempotency.once(
         by=by,
         scope=SCOPE_PATROL_FINDING,
         key=idempotency_key,
-        body={"patrol": patrol.pk},
+        body=body,
         create=create,
         conflict=lambda: _conflict(
-            _("This idempotency key was already used for a finding of another patrol.")
+            _("This idempotency key was already used for another finding or on another patrol.")
         ),
+        # Receipts carried over by migration 0006 hold only the patrol (the rows kept no body):
+        # those keys still replay on their patrol, whatever the body.
+        also_matches=({"patrol": patrol.pk},),
     )
     finding.replayed = not (created and fresh["finding"])
     return finding
