@@ -113,10 +113,23 @@ class KeyPersonFilter(django_filters.FilterSet):
     visit_state = django_filters.ChoiceFilter(label=_("Visit"), choices=VisitState.choices)
     # The field page asks for `active=true`: a person no longer under care is not visited.
     active = django_filters.BooleanFilter(label=_("Under care"))
+    # For the center: sensitive key persons whose visits reach nobody's to-do list (`sla.keeperless`,
+    # computed now, not as of the last sweep). It only narrows what the viewer already sees.
+    without_keeper = django_filters.BooleanFilter(label=_("Without a keeper"), method="filter_without_keeper")
 
     class Meta:
         model = KeyPerson
-        fields = ["q", "grid", "category", "risk_level", "visit_state", "active"]
+        fields = ["q", "grid", "category", "risk_level", "visit_state", "active", "without_keeper"]
+
+    def filter_without_keeper(
+        self, queryset: QuerySet[KeyPerson], name: str, value: bool | None
+    ) -> QuerySet[KeyPerson]:
+        from fengqiao.registry import sla
+
+        if value is None:
+            return queryset
+        missing = sla.keeperless(queryset)
+        return queryset.filter(pk__in=missing) if value else queryset.exclude(pk__in=missing)
 
 
 class VisitFilter(_GridFilterSet):

@@ -401,6 +401,9 @@ class KeyPerson(TimeStampedModel):
     )
     active = models.BooleanField(_("under care"), default=True)
     note = models.TextField(_("note"), blank=True)
+    # When the sweep told the center that this (sensitive) key person has no keeper
+    # (`sla.sweep`); claimed with a conditional update so it is told once, cleared once one is set.
+    keeper_missing_noticed_at = models.DateTimeField(_("no keeper noticed at"), null=True, blank=True)
 
     objects = KeyPersonQuerySet.as_manager()
 

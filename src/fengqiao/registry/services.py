@@ -192,6 +192,8 @@ def save_key_person(key_person: KeyPerson | None, *, by: Any, **fields: Any) -> 
     except ValidationError as exc:
         raise _from_validation(exc) from None
     _require_keeper(key_person, person)
+    # It has a keeper now (or needs none): a later loss of the keeper is told to the center again.
+    key_person.keeper_missing_noticed_at = None
     now = timezone.now()
     if creating or key_person.visit_every_days != old_rhythm or key_person.next_visit_due_at is None:
         sla.schedule(key_person, since=key_person.last_visit_at or now, now=now)

@@ -39,7 +39,8 @@ def run_import(job_id: int) -> str:
 
 @task()
 def sweep_visits() -> dict[str, Any]:
-    """Turn due key-person visits yellow and missed ones red (`registry.sla.sweep`)."""
+    """Turn due key-person visits yellow and missed ones red, and tell the center of sensitive key
+    persons without a keeper (`registry.sla.sweep`)."""
     from fengqiao.registry import sla
 
     return sla.sweep()
