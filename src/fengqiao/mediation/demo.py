@@ -3,8 +3,16 @@
 Neighbours, family and marriage, and debts, mediated jointly by the town committee (judicial
 office), the police station and the village committees, many in 知心姐姐调解室. Every row comes from
 one seeded `random.Random` and fixed dates (2023-01 to 2026-09), so two loads give the same
-history; each dispute is keyed by its case's idempotency key (`demo-mediation-N`), so loading
-again adds nothing and an interrupted load is completed.
+history; each dispute is known by its case's tracking code (`_tracking_code(N)`, derived from its
+position), so loading again adds nothing and an interrupted load is completed.
+
+The timing is a township committee's: a dispute is mediated within one to three working days of
+its registration, and the dossier archived the working day after the agreement is signed, so a
+month's table (as at the month's end) shows its disputes resolved, except one registered in the
+month's last days, which is settled and archived the next month (pending in its own month's table).
+Demo rows loaded before this timing (archived 20 days after the agreement, so the monthly tables
+showed almost nothing resolved) are moved onto it by the next load, unless someone has worked on
+them since (their timeline has rows the demo did not write): those are left as they are.
 
 This is imported history, so it writes the rows as they were at the time (timeline rows dated
 then) rather than replaying the services today; no audit rows (the demo load has its own).
@@ -20,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from fengqiao.cases.models import Case, CaseEvent, Channel, Kind, Status
@@ -128,7 +136,17 @@ class DemoMediationSummary:
     disputes: int
 
 
+def _working_days_after(day: dt.date, days: int) -> dt.date:
+    """`days` working days (Monday to Friday) after `day`; fixed, whatever the holiday table holds."""
+    while days > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
 def _tracking_code(index: int) -> str:
+    """The demo's mark on its dispute cases: a fixed code per position (0-based) in the history."""
     digest = hashlib.sha256(f"fengqiao-demo-mediation-{index}".encode()).digest()
     return "".join(TRACKING_ALPHABET[b % len(TRACKING_ALPHABET)] for b in digest[:12])
 
@@ -188,10 +206,12 @@ def load_demo_mediation(town: Any) -> DemoMediationSummary:
     """Load (or complete) the demo town's mediation history; idempotent and deterministic."""
     from fengqiao.accounts.models import Role, User
 
-    state = Case.objects.filter(town=town, idempotency_key__startswith="demo-mediation-").aggregate(
+    codes = _demo_codes()
+    state = Case.objects.filter(town=town, tracking_code__in=codes).aggregate(
         done=Count("pk"),
-        # Rows of an older demo that lack their grid, risk grade or screening report.
-        unlinked=Count("pk", filter=_unlinked_q()),
+        # Rows of an older demo that lack their grid, risk grade or screening report, or that
+        # were archived 20 days after their agreement.
+        unlinked=Count("pk", filter=_unlinked_q() | _old_timing_q()),
     )
     done = state["done"]
     if done >= TOTAL and not state["unlinked"]:
@@ -205,9 +225,9 @@ def load_demo_mediation(town: Any) -> DemoMediationSummary:
         }
         police = Department.objects.filter(region=town, kind=Department.Kind.POLICE).first()
         existing = {
-            dispute.case.idempotency_key: dispute
+            codes[dispute.case.tracking_code]: dispute
             for dispute in Dispute.objects.filter(
-                case__idempotency_key__startswith="demo-mediation-"
+                case__town=town, case__tracking_code__in=codes
             ).select_related("case")
         }
         links = _Links.of(villages, clerk)
@@ -217,13 +237,12 @@ def load_demo_mediation(town: Any) -> DemoMediationSummary:
         for index in range(TOTAL):
             # Every draw happens whether or not the dispute exists, so a resumed load matches.
             plan = _plan(rng, index, span, villages)
-            key = f"demo-mediation-{index + 1}"
-            if key in existing:
-                _link(existing[key], plan, links)
+            if index in existing:
+                _link(existing[index], plan, links)
+                _retime(existing[index], plan)
                 continue
             _create(
                 plan,
-                key,
                 index,
                 town=town,
                 main=main,
@@ -236,8 +255,18 @@ def load_demo_mediation(town: Any) -> DemoMediationSummary:
             created += 1
     return DemoMediationSummary(
         created=created,
-        disputes=Dispute.objects.filter(case__idempotency_key__startswith="demo-mediation-").count(),
+        disputes=Dispute.objects.filter(case__town=town, case__tracking_code__in=codes).count(),
     )
+
+
+def _demo_codes() -> dict[str, int]:
+    return {_tracking_code(index): index for index in range(TOTAL)}
+
+
+def _old_timing_q() -> Q:
+    """Demo dispute cases of a load before the committee's timing: archived 20 days after the
+    agreement (now within a few days)."""
+    return Q(closed_at__gt=F("resolved_at") + dt.timedelta(days=10))
 
 
 def _unlinked_q() -> Q:
@@ -370,11 +399,26 @@ def _plan(rng: random.Random, index: int, span: int, villages: list[MediationOrg
         plan["risk"] = "orange"
     elif plan["risk_group_petition"] and not plan["risk"]:
         plan["risk"] = "yellow"
+    # Mediated within one to three working days, archived the working day after the signing.
+    plan["settled_day"] = _working_days_after(day, 1 + plan["settled_after"] % 3)
+    plan["archived_day"] = _working_days_after(plan["settled_day"], 1)
     return plan
 
 
+def _times(plan: dict[str, Any]) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    """Registered, settled (agreement signed) and archived."""
+    return _at(plan["day"], 9), _at(plan["settled_day"], 15), _at(plan["archived_day"], 10)
+
+
 def _event(
-    case: Case, at: dt.datetime, by: Any, action: str, source: str, target: str, note: str = ""
+    case: Case,
+    at: dt.datetime,
+    by: Any,
+    action: str,
+    source: str,
+    target: str,
+    note: str = "",
+    data: dict[str, Any] | None = None,
 ) -> None:
     CaseEvent.objects.create(
         case=case,
@@ -385,12 +429,92 @@ def _event(
         from_status=source,
         to_status=target,
         note=note,
+        data=data or {},
     )
+
+
+#: The timeline the demo writes for each dispute (as `mediation.services` would have, dated then).
+TIMELINE = (
+    "report",
+    "accept",
+    "register_dispute",
+    "record_session",
+    "resolve",
+    "record_agreement",
+    "verify",
+    "close",
+)
+#: The timeline of demo rows loaded before the outcome rows (`services.OUTCOME_EVENTS`) existed.
+_OLD_TIMELINE = tuple(action for action in TIMELINE if action != "record_agreement")
+
+
+def _timeline(dispute: Dispute, agreement: Agreement, plan: dict[str, Any], actor: Any) -> None:
+    registered, settled, closed = _times(plan)
+    case, number = dispute.case, dispute.dossier_number
+    steps = [
+        (registered, "report", "", Status.REPORTED, plan["facts"], None),
+        (registered, "accept", Status.REPORTED, Status.ACCEPTED, "受理登记", None),
+        (registered, "register_dispute", Status.ACCEPTED, Status.ACCEPTED, number, None),
+        (settled - dt.timedelta(hours=4), "record_session", Status.ACCEPTED, Status.ACCEPTED, "", None),
+        (settled, "resolve", Status.ACCEPTED, Status.RESOLVED, case.result, None),
+        (
+            settled,
+            "record_agreement",
+            Status.RESOLVED,
+            Status.RESOLVED,
+            "",
+            {"agreement": agreement.pk, "form": agreement.form},
+        ),
+        (closed, "verify", Status.RESOLVED, Status.VERIFIED, "卷宗归档", None),
+        (closed, "close", Status.VERIFIED, Status.CLOSED, f"卷宗{number}归档", None),
+    ]
+    for at, action, source, target, note, data in steps:
+        _event(case, at, actor, action, source, target, note, data)
+
+
+def _dated(dispute: Dispute, agreement: Agreement, plan: dict[str, Any]) -> None:
+    """Date the outcome, the dossier and what follows from the plan (the agreement's creation too:
+    the statistics as at a month's end count an agreement recorded before it)."""
+    _registered, settled, closed = _times(plan)
+    settled_day = plan["settled_day"]
+    Case.objects.filter(pk=dispute.case_id).update(resolved_at=settled, verified_at=closed, closed_at=closed)
+    Dispute.objects.filter(pk=dispute.pk).update(outcome_at=settled, archived_at=closed)
+    MediationSession.objects.filter(dispute=dispute).update(
+        held_at=settled - dt.timedelta(hours=4), ends_at=settled - dt.timedelta(hours=3)
+    )
+    Agreement.objects.filter(pk=agreement.pk).update(
+        created_at=settled,
+        updated_at=settled,
+        signed_on=settled_day,
+        effective_on=settled_day,
+        confirmation_applied_on=settled_day + dt.timedelta(days=5) if plan["confirm"] else None,
+        decided_on=settled_day + dt.timedelta(days=12) if plan["confirm"] else None,
+    )
+    AgreementTerm.objects.filter(agreement=agreement).update(due_on=settled_day + dt.timedelta(days=10))
+    follow_up = settled_day + dt.timedelta(days=17)
+    FollowUp.objects.filter(dispute=dispute).update(due_on=follow_up, done_at=_at(follow_up, 10))
+
+
+def _retime(dispute: Dispute, plan: dict[str, Any]) -> None:
+    """Move a dispute of an older load onto the committee's timing, only while its timeline is the
+    demo's own (nobody has worked on it since): the rows are imported history, rewritten whole."""
+    registered, _settled, closed = _times(plan)
+    if dispute.archived_at == closed:
+        return
+    events = list(CaseEvent.objects.filter(case=dispute.case_id).order_by("at", "pk"))
+    agreements = list(dispute.agreements.all())
+    if tuple(event.action for event in events) != _OLD_TIMELINE or len(agreements) != 1:
+        return
+    if dispute.registered_at != registered or dispute.sessions.count() != 1:
+        return
+    actor = events[0].actor
+    CaseEvent.objects.filter(case=dispute.case_id).delete()
+    _dated(dispute, agreements[0], plan)
+    _timeline(dispute, agreements[0], plan, actor)
 
 
 def _create(
     plan: dict[str, Any],
-    key: str,
     index: int,
     *,
     town: Any,
@@ -405,10 +529,8 @@ def _create(
     grid = links.grid(plan)
     mediator = mediators[index % len(mediators)] if mediators else None
     actor = mediator or clerk
-    registered = _at(plan["day"], 9)
-    settled_day = plan["day"] + dt.timedelta(days=plan["settled_after"])
-    settled = _at(settled_day, 15)
-    closed = _at(settled_day + dt.timedelta(days=20), 10)
+    registered, settled, closed = _times(plan)
+    settled_day = plan["settled_day"]
     room = (
         rooms.get(DOCKING_ROOM)
         if plan["source"] == "referral"
@@ -436,7 +558,6 @@ def _create(
         verified_at=closed,
         closed_at=closed,
         result=f"达成调解协议：{plan['terms'][0]}",
-        idempotency_key=key,
     )
     Case.objects.filter(pk=case.pk).update(created_at=registered)
     seq, number = next_dossier_number(organization, plan["day"].year)
@@ -520,14 +641,5 @@ def _create(
     DossierDocument.objects.create(
         dispute=dispute, kind=DocumentKind.IDENTITY, title="当事人身份证复印件", pages=2, added_by=actor
     )
-    steps = [
-        (registered, "report", "", Status.REPORTED, plan["facts"]),
-        (registered, "accept", Status.REPORTED, Status.ACCEPTED, "受理登记"),
-        (registered, "register_dispute", Status.ACCEPTED, Status.ACCEPTED, number),
-        (settled - dt.timedelta(hours=4), "record_session", Status.ACCEPTED, Status.ACCEPTED, ""),
-        (settled, "resolve", Status.ACCEPTED, Status.RESOLVED, case.result),
-        (closed, "verify", Status.RESOLVED, Status.VERIFIED, "卷宗归档"),
-        (closed, "close", Status.VERIFIED, Status.CLOSED, f"卷宗{number}归档"),
-    ]
-    for at, action, source, target, note in steps:
-        _event(case, at, actor, action, source, target, note)
+    _dated(dispute, agreement, plan)
+    _timeline(dispute, agreement, plan, actor)
