@@ -53,7 +53,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from fengqiao.accounts.models import GRID_ROLES, Role
 from fengqiao.center.models import Department
-from fengqiao.core.masking import mask_phone, mask_resident_id, may_see_sensitive
+from fengqiao.core.masking import mask_address, mask_phone, mask_resident_id, may_see_sensitive
 
 #: Mediators are not here (rule 1): no list, search, reveal or export of the registry.
 REGISTRY_ROLES = frozenset({Role.CLERK, Role.DUTY_LEADER, Role.TOWN_LEADER, Role.ADMINISTRATOR, *GRID_ROLES})
@@ -276,14 +276,6 @@ def may_export_personal_data(user: Any) -> bool:
     return _active(user) and may_see_sensitive(user) and bool(user.has_perm("registry.export_personal_data"))
 
 
-def mask_address(value: str) -> str:
-    """An address cut to its first six characters (village and road), the rest starred."""
-    if not value:
-        return value
-    keep = min(6, max(len(value) // 2, 1))
-    return value[:keep] + "*" * min(len(value) - keep, 8)
-
-
 def mask_birth_date(value: Any) -> str:
     """A date of birth cut to its year: `1960-**-**` (the full date completes a masked ID)."""
     if not value:
@@ -292,6 +284,7 @@ def mask_birth_date(value: Any) -> str:
     return f"{year}-**-**"
 
 
+#: The address rule is core.masking's, one for every app that shows addresses.
 MASKERS: dict[str, Any] = {
     "resident_id": mask_resident_id,
     "birth_date": mask_birth_date,

@@ -101,3 +101,13 @@ def test_the_pdfs_print_the_full_address_only_for_view_sensitive(
     assert ADDRESS in _pdf_text(documents.registration_pdf(dispute, viewer=mediator))
     rows = AuditEvent.objects.filter(action="mediation.document").order_by("id")
     assert [row.changes["fields"] for row in rows] == [["resident_id", "phone", "address"]] * 2
+
+
+def test_the_registry_and_mediation_mask_addresses_by_one_rule():
+    """One rule in one place: the registry's address and building masks are core.masking's."""
+    from fengqiao.core import masking
+    from fengqiao.registry import privacy
+
+    assert privacy.MASKERS["address"] is masking.mask_address
+    assert privacy.MASKERS["building"] is masking.mask_address
+    assert privacy.mask_address(ADDRESS) == MASKED
