@@ -135,6 +135,10 @@ def _lock(dispute: Dispute | int) -> Dispute:
 def _event(
     dispute: Dispute, action: str, *, by: Any, note: str = "", data: dict[str, Any] | None = None
 ) -> None:
+    """A row on the dispute's case timeline. The case is read by more people than the dispute (a
+    grid's workers see their grid's cases; `may_read_disputes` keeps them out of mediation), so
+    `note` only says what happened ("Session held"): never names, minutes, reasons or the parties'
+    consent, which stay in the mediation records (review 2 #2)."""
     record_event(dispute.case, None, by=by, at=timezone.now(), action=action, note=note[:500], data=data)
 
 
@@ -380,7 +384,7 @@ def add_party(dispute: Dispute, *, by: Any, represents: Party | None = None, **f
     ensure_may_work(dispute, by)
     _ensure_open(dispute)
     party = _create_party(dispute, represents=represents, **fields)
-    _event(dispute, "add_party", by=by, note=party.name, data={"role": party.role})
+    _event(dispute, "add_party", by=by, note=_("Party added"), data={"role": party.role})
     record(
         "dispute.add_party", by=by, obj=party, changes={"dispute": dispute.dossier_number, "role": party.role}
     )
@@ -436,7 +440,9 @@ def update_party(party: Party, *, by: Any, represents: Any = _UNSET, **fields: A
         setattr(party, name, value)
     party.represents = represents
     party.save()
-    _event(dispute, "update_party", by=by, note=party.name, data={"party": party.pk, "fields": changed})
+    _event(
+        dispute, "update_party", by=by, note=_("Party corrected"), data={"party": party.pk, "fields": changed}
+    )
     record("dispute.update_party", by=by, obj=party, changes={"fields": changed})
     return party
 
@@ -465,14 +471,15 @@ def remove_party(party: Party, *, by: Any, reason: str = "") -> None:
         dispute,
         "remove_party",
         by=by,
-        note=" · ".join(filter(None, [name, (reason or "").strip()])),
+        note=_("Party removed"),
         data={"party": pk, "role": role},
     )
+    # The party row is gone: the audit row keeps whom and why (the timeline no longer does).
     record(
         "dispute.remove_party",
         by=by,
         obj=dispute,
-        changes={"party": pk, "role": role, "reason": (reason or "").strip()[:200]},
+        changes={"party": pk, "name": name, "role": role, "reason": (reason or "").strip()[:200]},
     )
 
 
@@ -501,7 +508,7 @@ def record_investigation(
         content=_required("content", content),
         by=by,
     )
-    _event(dispute, "record_investigation", by=by, note=note.content)
+    _event(dispute, "record_investigation", by=by, note=_("Investigation recorded"), data={"note": note.pk})
     return note
 
 
@@ -621,7 +628,13 @@ def record_session(
         outcome=outcome,
         recorded_by=by,
     )
-    _event(dispute, "record_session", by=by, note=session.minutes, data={"outcome": session.outcome})
+    _event(
+        dispute,
+        "record_session",
+        by=by,
+        note=_("Session held"),
+        data={"session": session.pk, "outcome": session.outcome},
+    )
     return session
 
 
@@ -666,7 +679,7 @@ def plan_session(
         dispute,
         "plan_session",
         by=by,
-        note=session.place,
+        note=_("Session planned"),
         data={"session": session.pk, "held_at": start.isoformat(), "room": room.name if room else ""},
     )
     return session
@@ -715,7 +728,7 @@ def hold_session(
         dispute,
         "record_session",
         by=by,
-        note=session.minutes,
+        note=_("Session held"),
         data={"session": session.pk, "outcome": session.outcome},
     )
     return session
@@ -729,7 +742,7 @@ def cancel_session(session: MediationSession, *, by: Any, reason: str) -> Mediat
         raise _session_conflict(session, MediationSession.Status.PLANNED)
     session.status, session.status_reason = MediationSession.Status.CANCELLED, _required("reason", reason)
     session.save(update_fields=["status", "status_reason"])
-    _event(dispute, "cancel_session", by=by, note=session.status_reason, data={"session": session.pk})
+    _event(dispute, "cancel_session", by=by, note=_("Session cancelled"), data={"session": session.pk})
     return session
 
 
@@ -777,7 +790,7 @@ def postpone_session(
         dispute,
         "postpone_session",
         by=by,
-        note=reason,
+        note=_("Session postponed"),
         data={"session": session.pk, "to": moved.pk, "held_at": start.isoformat()},
     )
     return moved
@@ -790,7 +803,7 @@ def _cancel_planned_sessions(dispute: Dispute, *, by: Any) -> None:
     for session in dispute.sessions.select_for_update().filter(status=MediationSession.Status.PLANNED):
         session.status, session.status_reason = MediationSession.Status.CANCELLED, reason
         session.save(update_fields=["status", "status_reason"])
-        _event(dispute, "cancel_session", by=by, note=reason, data={"session": session.pk})
+        _event(dispute, "cancel_session", by=by, note=_("Session cancelled"), data={"session": session.pk})
 
 
 def _check_parties(dispute: Dispute) -> None:
@@ -910,13 +923,13 @@ def record_failure(dispute: Dispute, *, by: Any, reason: str, route: str) -> Dis
     dispute.case = case_services.resolve_case(
         dispute.case,
         by=by,
-        result=_("Mediation failed (%(route)s offered): %(reason)s")
-        % {"route": Route(route).label, "reason": reason},
+        # The reason stays on the dispute: the case's result is read by its grid's workers too.
+        result=_("Mediation failed"),
     )
     dispute.outcome, dispute.outcome_at = Outcome.FAILURE, timezone.now()
     dispute.failure_reason, dispute.failure_route = reason, route
     dispute.save(update_fields=["outcome", "outcome_at", "failure_reason", "failure_route", "updated_at"])
-    _event(dispute, OUTCOME_EVENTS[Outcome.FAILURE], by=by, note=reason, data={"route": route})
+    _event(dispute, OUTCOME_EVENTS[Outcome.FAILURE], by=by, note=_("Mediation failed"), data={"route": route})
     _cancel_planned_sessions(dispute, by=by)
     record("dispute.record_failure", by=by, obj=dispute, changes={"route": route})
     return dispute
@@ -937,7 +950,7 @@ def update_term_performance(
         dispute,
         "term_performance",
         by=by,
-        note=note,
+        note=_("Performance of a term recorded"),
         data={"term": term.position, "performance": term.performance},
     )
     return term
@@ -965,7 +978,7 @@ def record_follow_up(
         follow_up = FollowUp(dispute=dispute)
     follow_up.done_at, follow_up.method, follow_up.content, follow_up.by = timezone.now(), method, content, by
     follow_up.save()
-    _event(dispute, "record_follow_up", by=by, note=content, data={"method": method})
+    _event(dispute, "record_follow_up", by=by, note=_("Follow-up visit recorded"), data={"method": method})
     return follow_up
 
 
@@ -1047,8 +1060,14 @@ def extend_settle_deadline(dispute: Dispute, *, by: Any, days: int, consent: str
             "updated_at",
         ]
     )
-    _event(dispute, "extend_settle_deadline", by=by, note=consent, data={"days": days})
-    _move_case_clock(dispute, by=by, consent=consent)
+    _event(
+        dispute,
+        "extend_settle_deadline",
+        by=by,
+        note=_("Deadline extended with the parties' consent"),
+        data={"days": days},
+    )
+    _move_case_clock(dispute, by=by)
     record(
         "dispute.extend",
         by=by,
@@ -1058,7 +1077,7 @@ def extend_settle_deadline(dispute: Dispute, *, by: Any, days: int, consent: str
     return dispute
 
 
-def _move_case_clock(dispute: Dispute, *, by: Any, consent: str) -> None:
+def _move_case_clock(dispute: Dispute, *, by: Any) -> None:
     """Give the case's resolution clock the time the parties agreed to, through the case's own
     extension (`cases.services.extend_deadline`, its timeline row): otherwise the case would turn
     yellow and red, and raise a supervision order, while the mediation is within its agreed time.
@@ -1081,9 +1100,10 @@ def _move_case_clock(dispute: Dispute, *, by: Any, consent: str) -> None:
     )
     if days < 1:
         return
-    reason = _("Settle deadline extended with the parties' consent: %(consent)s") % {"consent": consent[:300]}
     with workflow.vouch(case, "extend_deadline"):
-        dispute.case = case_services.extend_deadline(case, by=by, days=days, reason=reason)
+        dispute.case = case_services.extend_deadline(
+            case, by=by, days=days, reason=_("Deadline extended with the parties' consent")
+        )
 
 
 def _file_bytes(file: Any, name: str) -> tuple[bytes, str, str]:
@@ -1149,7 +1169,7 @@ def _store_document(
         dispute,
         "add_document",
         by=by,
-        note=document.title or document.get_kind_display(),
+        note=_("Dossier document filed: %(kind)s") % {"kind": document.get_kind_display()},
         data={"kind": document.kind, "document": document.pk, "origin": origin},
     )
     record(

@@ -97,8 +97,11 @@ def test_delete_removes_a_party_before_agreement_only(mediator, committee):
     assert api.delete(url(extra)).status_code == 204
     assert set(dispute.parties.values_list("name", flat=True)) == {"李春花", "王大山"}
     event = CaseEvent.objects.filter(case=dispute.case, action="remove_party").first()
-    assert event.note == "赵律师 · 登记错误"
+    # The case timeline says what happened; whom and why stay in the audit trail (review 2 #2).
+    assert event.note == "Party removed"
     assert AuditEvent.objects.filter(action="dispute.remove_party").count() == 2
+    removal = AuditEvent.objects.filter(action="dispute.remove_party", changes__name="赵律师").get()
+    assert removal.changes["reason"] == "登记错误"
     agree(dispute, mediator)
     response = api.delete(url(applicant))
     assert response.status_code == 409 and Party.objects.filter(pk=applicant.pk).exists()
