@@ -34,8 +34,8 @@ def mask_name(value: str) -> str:
 
 
 def mask_address(value: str) -> str:
-    """An exact address cut to its first characters (village and road), the rest starred: the
-    registry's rule (`registry.privacy.mask_address`), here for every app that shows addresses."""
+    """An exact address cut to its first characters (village and road), the rest starred: the one
+    rule for every app that shows addresses (registry persons and houses, mediation parties)."""
     if not value:
         return value
     keep = min(6, max(len(value) // 2, 1))
