@@ -52,9 +52,10 @@ class MediationConfig(AppConfig):
         for action in ("verify", "close"):
             workflow.KIND_GUARDS[(Kind.DISPUTE, action)] = guard
         # The settle deadline moves with the parties' consent (`extend_settle_deadline`), which
-        # extends the case's clock with it; those who run disputes (mediators, clerks) take that
-        # extension, and a generic one would leave the dispute's own deadline behind.
-        workflow.KIND_ROLES[(Kind.DISPUTE, "extend_deadline")] = mediators | {Role.CLERK}
+        # extends the case's clock with it (its vouch lets mediators and clerks take that one
+        # extension); a generic one would leave the dispute's own deadline behind. No
+        # `KIND_ROLES` here: a dispute case that never entered mediation is extended by a leader,
+        # like every case (review 2 #5).
         workflow.KIND_GUARDS[(Kind.DISPUTE, "extend_deadline")] = workflow.KindGuard(
             applies=under_mediation,
             code=SETTLE_BY_CONSENT,

@@ -1100,7 +1100,9 @@ def _move_case_clock(dispute: Dispute, *, by: Any) -> None:
     )
     if days < 1:
         return
-    with workflow.vouch(case, "extend_deadline"):
+    # Those who run the dispute extend its case's clock here only (the generic extension stays
+    # the leaders'); `ensure_may_work` has checked them.
+    with workflow.vouch(case, "extend_deadline", roles=WORK_ROLES):
         dispute.case = case_services.extend_deadline(
             case, by=by, days=days, reason=_("Deadline extended with the parties' consent")
         )
