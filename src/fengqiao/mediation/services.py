@@ -399,8 +399,9 @@ _UNSET: Any = object()
 def update_party(party: Party, *, by: Any, represents: Any = _UNSET, **fields: Any) -> Party:
     """Correct a party's particulars (same validation as adding one); fields not given keep their
     value. Before an outcome any field may change; after it the role may not (the agreement names
-    the applicants and respondents). Writes an `update_party` timeline row and an audit row, both
-    with the changed field names only, never the identifiers themselves.
+    the applicants and respondents), and once the written agreement is signed nothing may (409
+    `agreement_signed`) until the case is reopened. Writes an `update_party` timeline row and an
+    audit row, both with the changed field names only, never the identifiers themselves.
     """
     dispute = _lock(party.dispute_id)
     ensure_may_work(dispute, by)
@@ -436,6 +437,15 @@ def update_party(party: Party, *, by: Any, represents: Any = _UNSET, **fields: A
         changed.append("represents")
     if not changed:
         return party
+    if _signed_agreement_stands(dispute):
+        raise MediationError(
+            _(
+                "The written agreement is signed: the parties' particulars can no longer change "
+                "(a reprint would differ from the signed copy). Reopen the case to correct them."
+            ),
+            code="agreement_signed",
+            http_status=409,
+        )
     for name, value in values.items():
         setattr(party, name, value)
     party.represents = represents
@@ -445,6 +455,20 @@ def update_party(party: Party, *, by: Any, represents: Any = _UNSET, **fields: A
     )
     record("dispute.update_party", by=by, obj=party, changes={"fields": changed})
     return party
+
+
+#: The case statuses in which a recorded outcome stands (a reopened case is back before them).
+_SETTLED_STATUSES = (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)
+
+
+def _signed_agreement_stands(dispute: Dispute) -> bool:
+    """Whether the parties signed the written agreement that settles the dispute now: its copy
+    names them, so their particulars are fixed (review 2 #6). A reopened case (back before
+    resolved) may correct them and take a new agreement; an oral or unsigned one fixes nothing."""
+    if dispute.outcome != Outcome.AGREEMENT or dispute.case.status not in _SETTLED_STATUSES:
+        return False
+    latest = dispute.agreements.order_by("-id").first()
+    return latest is not None and latest.form == Agreement.Form.WRITTEN and latest.signed_on is not None
 
 
 @transaction.atomic
