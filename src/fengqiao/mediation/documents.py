@@ -15,6 +15,9 @@ import copy
 import functools
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -166,15 +169,32 @@ def prints_identifiers(dispute: Dispute, *, viewer: Any) -> bool:
     )
 
 
+#: While set (`held_audit`), the download rows of the documents printed wait here for the caller.
+_held: ContextVar[list[dict[str, Any]] | None] = ContextVar("fengqiao_mediation_held_audit", default=None)
+
+
+@contextmanager
+def held_audit() -> Iterator[list[dict[str, Any]]]:
+    """Print without writing the download rows: they are handed to the caller (as keyword
+    arguments of `audit.record`), who writes them only if the printed copy is kept, e.g. inside
+    the transaction that files it in the dossier (review 2 #7)."""
+    rows: list[dict[str, Any]] = []
+    token = _held.set(rows)
+    try:
+        yield rows
+    finally:
+        _held.reset(token)
+
+
 def _audit_download(viewer: Any, dispute: Dispute, document: str, fields: list[str]) -> None:
     """One audit row per download of a complete (unmasked) document; masked copies reveal nothing."""
     if masking.may_see_sensitive(viewer):
-        audit.record(
-            "mediation.document",
-            by=viewer,
-            obj=dispute,
-            changes={"document": document, "fields": fields},
-        )
+        row = {"by": viewer, "obj": dispute, "changes": {"document": document, "fields": fields}}
+        held = _held.get()
+        if held is not None:
+            held.append(row)
+        else:
+            audit.record("mediation.document", **row)
 
 
 def agreement_pdf(agreement: Agreement, *, viewer: Any) -> bytes:

@@ -1253,7 +1253,8 @@ def attach_generated_document(
 
     It is printed as `by` may read it (identifiers in full for a holder of `view_sensitive`, and
     then marked `sensitive`). Minutes default to the latest held session. The PDF is rendered
-    before the dispute is locked (WeasyPrint takes a while); the filing is one transaction.
+    before the dispute is locked (WeasyPrint takes a while); the filing is one transaction, and
+    the printout's `mediation.document` audit row is written in it (none if the filing is refused).
     """
     from fengqiao.mediation import documents
 
@@ -1264,34 +1265,35 @@ def attach_generated_document(
         raise _invalid("kind", _("This document is not generated: upload it."))
     title = DocumentKind(kind).label
     sensitive = False
-    if kind == DocumentKind.MINUTES:
-        held = dispute.sessions.filter(status=MediationSession.Status.HELD)
-        if session is None:
-            session = held.order_by("-held_at", "-id").first()
-        elif not held.filter(pk=session.pk).exists():
-            raise _invalid("session", _("Choose a held session of this dispute."))
-        if session is None:
-            raise MediationError(_("No session has been held yet."), code="wrong_status", http_status=409)
-        pdf = documents.minutes_pdf(session, viewer=by)
-        title = f"{title} {timezone.localtime(session.held_at):%Y-%m-%d %H:%M}"
-    elif kind == DocumentKind.AGREEMENT:
-        agreement = dispute.current_agreement
-        if agreement is None or agreement.form != Agreement.Form.WRITTEN:
-            raise MediationError(
-                _("There is no written agreement to print."), code="wrong_status", http_status=409
-            )
-        pdf = documents.agreement_pdf(agreement, viewer=by)
-        sensitive = documents.prints_identifiers(dispute, viewer=by)
-    elif kind == DocumentKind.REGISTRATION:
-        pdf = documents.registration_pdf(dispute, viewer=by)
-        sensitive = documents.prints_identifiers(dispute, viewer=by)
-    else:
-        pdf = documents.dossier_pdf(dispute, viewer=by)
+    with documents.held_audit() as downloads:
+        if kind == DocumentKind.MINUTES:
+            held = dispute.sessions.filter(status=MediationSession.Status.HELD)
+            if session is None:
+                session = held.order_by("-held_at", "-id").first()
+            elif not held.filter(pk=session.pk).exists():
+                raise _invalid("session", _("Choose a held session of this dispute."))
+            if session is None:
+                raise MediationError(_("No session has been held yet."), code="wrong_status", http_status=409)
+            pdf = documents.minutes_pdf(session, viewer=by)
+            title = f"{title} {timezone.localtime(session.held_at):%Y-%m-%d %H:%M}"
+        elif kind == DocumentKind.AGREEMENT:
+            agreement = dispute.current_agreement
+            if agreement is None or agreement.form != Agreement.Form.WRITTEN:
+                raise MediationError(
+                    _("There is no written agreement to print."), code="wrong_status", http_status=409
+                )
+            pdf = documents.agreement_pdf(agreement, viewer=by)
+            sensitive = documents.prints_identifiers(dispute, viewer=by)
+        elif kind == DocumentKind.REGISTRATION:
+            pdf = documents.registration_pdf(dispute, viewer=by)
+            sensitive = documents.prints_identifiers(dispute, viewer=by)
+        else:
+            pdf = documents.dossier_pdf(dispute, viewer=by)
     with transaction.atomic():
         locked = _lock(dispute)
         ensure_may_work(locked, by)
         _ensure_open(locked)
-        return _store_document(
+        document = _store_document(
             locked,
             by=by,
             kind=kind,
@@ -1304,6 +1306,11 @@ def attach_generated_document(
             sensitive=sensitive,
             session=session if kind == DocumentKind.MINUTES else None,
         )
+        # The printout's download row, written only with the filing it belongs to: a refused
+        # filing leaves no trace of a document never stored (review 2 #7).
+        for row in downloads:
+            record("mediation.document", **row)
+        return document
 
 
 def _pdf_pages(pdf: bytes) -> int:
