@@ -4,7 +4,9 @@ row and audit row, scoped."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from fengqiao.cases.models import CaseEvent
 from fengqiao.core.masking import mask_resident_id
@@ -98,7 +100,8 @@ def test_delete_removes_a_party_before_agreement_only(mediator, committee):
     assert set(dispute.parties.values_list("name", flat=True)) == {"李春花", "王大山"}
     event = CaseEvent.objects.filter(case=dispute.case, action="remove_party").first()
     # The case timeline says what happened; whom and why stay in the audit trail (review 2 #2).
-    assert event.note == "Party removed"
+    with translation.override(settings.LANGUAGE_CODE):  # notes are written in the site's language
+        assert event.note == translation.gettext("Party removed")
     assert AuditEvent.objects.filter(action="dispute.remove_party").count() == 2
     removal = AuditEvent.objects.filter(action="dispute.remove_party", changes__name="赵律师").get()
     assert removal.changes["reason"] == "登记错误"

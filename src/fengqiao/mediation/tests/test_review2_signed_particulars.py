@@ -56,7 +56,7 @@ def test_the_api_refuses_particulars_after_signing(
 
 def test_the_page_refuses_them_too(signed: Any, mediator: Any) -> None:
     party = signed.parties.get(role="respondent")
-    page = Client()
+    page = Client(HTTP_ACCEPT_LANGUAGE="en")
     page.force_login(mediator)
     response = page.post(
         reverse("mediation:party_edit", args=[party.pk]),
