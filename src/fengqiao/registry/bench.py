@@ -50,7 +50,7 @@ def _resident_id(n: int) -> str:
     from fengqiao.core.validators import resident_id_check_char
 
     birth = dt.date(1940, 1, 1) + dt.timedelta(days=(n * 37) % 25_000)
-    first17 = f"620802{birth:%Y%m%d}{n % 1000:03d}"
+    first17 = f"620826{birth:%Y%m%d}{n % 1000:03d}"  # another county than the demo's, so no ID collides
     return first17 + resident_id_check_char(first17)
 
 
