@@ -3,47 +3,20 @@ case. (SQLite takes its write lock at BEGIN, so intake there is serial by constr
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 
 from fengqiao.cases.models import Case
 from fengqiao.cases.tests.conftest import make_case
+from fengqiao.testing.concurrency import postgresql_only, run_at_once
 
 pytestmark = [
-    pytest.mark.skipif(
-        "connection.vendor != 'postgresql'", reason="row locks across threads need PostgreSQL"
-    ),
+    postgresql_only,
     pytest.mark.django_db(transaction=True),
 ]
 
 
-def run_at_once(count: int, work: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(count)
-    results: list[Any] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(work())
-        except Exception as exc:  # collected and asserted on by the test
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def test_concurrent_intake_gives_consecutive_unique_numbers(transactional_db, town, clerk):
-    results = run_at_once(6, lambda: make_case(clerk).number)
+    results = run_at_once(6, lambda _: make_case(clerk).number)
     numbers = sorted(Case.objects.values_list("number", flat=True))
     assert sorted(results) == numbers
     year = numbers[0].split("-")[1]
@@ -51,6 +24,6 @@ def test_concurrent_intake_gives_consecutive_unique_numbers(transactional_db, to
 
 
 def test_concurrent_retries_with_one_key_give_one_case(transactional_db, town, clerk):
-    results = run_at_once(4, lambda: make_case(clerk, idempotency_key="same").pk)
+    results = run_at_once(4, lambda _: make_case(clerk, idempotency_key="same").pk)
     assert len(set(results)) == 1 and all(isinstance(r, int) for r in results)
     assert Case.objects.count() == 1

@@ -4,17 +4,16 @@ at once (the thread tests need PostgreSQL)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, transaction
+from django.db import transaction
 
 from fengqiao.core import idempotency
 from fengqiao.core.exceptions import DomainError
 from fengqiao.core.models import IdempotencyReceipt, Sequence
+from fengqiao.testing.concurrency import postgresql_only, run_at_once
 
 BODY = {"title": "路口积水", "grid": 3, "lon": 106.805}
 
@@ -135,32 +134,6 @@ def test_overlong_keys_are_cut_to_the_stored_length(db, clerk):
 
 # --- concurrency (PostgreSQL) ----------------------------------------------------------------------
 
-# As in cases/tests/test_concurrency.py: SQLite takes its write lock at BEGIN, so it is serial there.
-postgresql_only = pytest.mark.skipif(
-    "connection.vendor != 'postgresql'", reason="row locks across threads need PostgreSQL"
-)
-
-
-def _run_at_once(count: int, work: Callable[[int], Any]) -> list[Any]:
-    barrier = threading.Barrier(count)
-    results: list[Any] = []
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results.append(work(index))
-        except Exception as exc:  # collected and asserted on by the test
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
@@ -172,7 +145,7 @@ def test_twenty_requests_with_one_key_at_once_create_one_object(clerk):
             obj, created = _once(clerk, "same", create=made)
             return obj.pk, created
 
-    results = _run_at_once(20, work)
+    results = run_at_once(20, work)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len({pk for pk, _created in results}) == 1
     assert sorted(created for _pk, created in results) == [False] * 19 + [True]
@@ -187,7 +160,7 @@ def test_one_key_with_different_bodies_at_once_creates_one_and_refuses_the_other
             obj, _created = _once(clerk, "same", body={**BODY, "title": f"第{index}件"})
             return obj.pk
 
-    results = _run_at_once(10, work)
+    results = run_at_once(10, work)
     created = [r for r in results if isinstance(r, int)]
     conflicts = [r for r in results if isinstance(r, idempotency.IdempotencyConflict)]
     assert len(created) == 1 and len(conflicts) == 9, results

@@ -3,16 +3,13 @@ rollback, never twice, and race-safe on first use (the thread tests need Postgre
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.transaction import TransactionManagementError
 
 from fengqiao.core import sequences
 from fengqiao.core.models import Sequence
+from fengqiao.testing.concurrency import postgresql_only, run_at_once
 
 
 def _next(scope: str = "test.scope", year: int = 2026) -> int:
@@ -77,38 +74,12 @@ def test_last_value_is_zero_before_the_first(db):
 
 # --- concurrency (PostgreSQL) ----------------------------------------------------------------------
 
-# As in cases/tests/test_concurrency.py: SQLite takes its write lock at BEGIN, so it is serial there.
-postgresql_only = pytest.mark.skipif(
-    "connection.vendor != 'postgresql'", reason="row locks across threads need PostgreSQL"
-)
-
-
-def _run_at_once(count: int, work: Callable[[int], Any]) -> list[Any]:
-    barrier = threading.Barrier(count)
-    results: list[Any] = []
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results.append(work(index))
-        except Exception as exc:  # collected and asserted on by the test
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_fifty_threads_on_a_new_year_get_fifty_consecutive_numbers():
     # Every thread finds no row for the year and races to create it.
-    results = _run_at_once(50, lambda _index: _next("race", 2026))
+    results = run_at_once(50, lambda _index: _next("race", 2026))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(results) == list(range(1, 51))
     assert Sequence.objects.get(scope="race", year=2026).last_value == 50
@@ -129,7 +100,7 @@ def test_fifty_threads_half_rolling_back_leave_no_gap():
         except LookupError:
             return None
 
-    results = _run_at_once(50, work)
+    results = run_at_once(50, work)
     kept = sorted(r for r in results if isinstance(r, int))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert kept == list(range(2, 27))

@@ -7,47 +7,23 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from fengqiao.mediation.models import Dispute
+from fengqiao.testing.concurrency import postgresql_only, run_at_once
 
 from .conftest import make_dispute
 
 pytestmark = [
-    pytest.mark.skipif(
-        "connection.vendor != 'postgresql'", reason="row locks across threads need PostgreSQL"
-    ),
+    postgresql_only,
     pytest.mark.django_db(transaction=True),
 ]
 
 
-def run_at_once(count: int, work: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(count)
-    results: list[Any] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            results.append(work())
-        except Exception as exc:  # collected and asserted on by the test
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def test_fifty_concurrent_registrations_get_fifty_consecutive_numbers(transactional_db, mediator, committee):
-    results = run_at_once(50, lambda: make_dispute(mediator, committee).dossier_number)
+    results = run_at_once(50, lambda _: make_dispute(mediator, committee).dossier_number)
     errors = [r for r in results if isinstance(r, Exception)]
     assert errors == []
     numbers = list(Dispute.objects.values_list("dossier_number", flat=True))
@@ -75,7 +51,7 @@ def test_ten_concurrent_bookings_of_one_room_and_slot_give_one_session(
     queue = list(disputes)
     lock = threading.Lock()
 
-    def book() -> Any:
+    def book(_index: int) -> Any:
         with lock:
             dispute = queue.pop()
         return services.plan_session(dispute, by=mediator, held_at=start, room=room)
