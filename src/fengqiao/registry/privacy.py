@@ -239,25 +239,20 @@ class ResidentIdSearchThrottle(SimpleRateThrottle):
     """At most `RESIDENT_ID_SEARCH_RATE` full-ID searches per user, kept in the default cache
     (shared by every web process when CACHE_URL names Redis, else per process).
 
-    Bound to a user (`ResidentIdSearchThrottle(user).allow_request(None, None)` spends one search
-    of theirs: `services.match_resident_id`, every path's way). Unbound it reads the request's `q`
-    and lets other searches pass untouched."""
+    Bound to a user: `ResidentIdSearchThrottle(user).allow_request(None, None)` spends one search of
+    theirs. `services.match_resident_id` is every path's way to it, so no view carries it."""
 
     scope = "registry_resident_id_search"
     rate = RESIDENT_ID_SEARCH_RATE
 
-    def __init__(self, user: Any = None) -> None:
+    def __init__(self, user: Any) -> None:
         super().__init__()
         self.user = user
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
-        if self.user is not None:
-            return self.cache_format % {"scope": self.scope, "ident": self.user.pk} if self.user.pk else None
-        params = getattr(request, "query_params", None) or request.GET
-        text = request.POST.get("q") if request.method == "POST" else params.get("q")
-        if not is_resident_id_search(text or "") or not getattr(request.user, "pk", None):
-            return None  # not limited
-        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+        if not self.user.pk:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.user.pk}
 
 
 #: Exports that name natural persons (a person, a household's head, an organisation's leader):
